@@ -1,0 +1,259 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type ICredentialTestFunctions,
+	type ICredentialsDecrypted,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeCredentialTestResult,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import {
+	ALL_EVENTS,
+	KNOWN_EVENTS,
+	checkAge,
+	deliveryKeyOf,
+	isEventSelected,
+	isPlainObject,
+	parseEventList,
+	toOutputItems,
+	type OutputMode,
+} from './webhookPayload';
+import {
+	FAILURE_MESSAGES,
+	SIGNATURE_HEADER,
+	headerValues,
+	signingKeyProblem,
+	verifySignature,
+} from './verifySignature';
+
+const CREDENTIAL = 'tartanWebhookSigningApi';
+
+/** Answers without starting the workflow: a small JSON body, never a secret. */
+function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	context.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+export class TartanTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Tartan Trigger',
+		name: 'tartanTrigger',
+		icon: { light: 'file:../../icons/tartan.svg', dark: 'file:../../icons/tartan.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ ($parameter["events"] || []).includes("*") ? "All events" : ($parameter["events"] || []).join(", ") }}',
+		description: 'Starts the workflow when Tartan HyperSync sends a signed webhook',
+		defaults: { name: 'Tartan Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'tartanWebhookSigningApi', required: true, testedBy: 'tartanSigningKeyTest' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				path: 'webhook',
+				// "When the workflow finishes" answers once the run ends: 500 if it failed, so
+				// Tartan's end-of-day retry delivers the webhook again. No data is echoed back.
+				responseMode: '={{ $parameter["respond"] === "whenFinished" ? "lastNode" : "onReceived" }}',
+				// Immediately: an empty value makes n8n answer with the node's own acknowledgement.
+				responseData: '={{ $parameter["respond"] === "whenFinished" ? "noData" : "" }}',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'In the Tartan Console (or through your Tartan SPOC), set this node\'s <b>Production URL</b> as your webhook URL and activate the workflow. The <b>Test URL</b> works only while the editor is listening for a test event. Requests that are not signed with your app key are refused with 401.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				options: [
+					{ name: 'All Events', value: ALL_EVENTS, description: 'Every event Tartan sends, including future ones' },
+					...KNOWN_EVENTS,
+				],
+				default: [ALL_EVENTS],
+				description:
+					'Which events start the workflow. Verified webhooks of other events are acknowledged (200) and ignored.',
+			},
+			{
+				displayName: 'Other Event Names',
+				name: 'customEvents',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. sync.events.employee.delete',
+				description:
+					'Event names Tartan adds later, separated by commas. Used together with the events selected above.',
+			},
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				options: [
+					{
+						name: 'One Item per Webhook',
+						value: 'perWebhook',
+						description: 'The payload as one item, keys exactly as Tartan sent them',
+					},
+					{
+						name: 'One Item per Record',
+						value: 'perRecord',
+						description:
+							'Each element of body (an employee record, or the org object) as an item, with the rest of the payload under "webhook"',
+					},
+				],
+				default: 'perWebhook',
+			},
+			{
+				displayName: 'Respond',
+				name: 'respond',
+				type: 'options',
+				options: [
+					{
+						name: 'Immediately',
+						value: 'immediately',
+						description: 'Answer 200 as soon as the signature is verified',
+					},
+					{
+						name: 'When the Workflow Finishes',
+						value: 'whenFinished',
+						description:
+							'Answer 200 only if the workflow succeeds, so Tartan re-sends failed deliveries at end of day',
+					},
+				],
+				default: 'immediately',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Include Request Headers',
+						name: 'includeHeaders',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to add the request headers to each item, under "headers"',
+					},
+					{
+						displayName: 'Maximum Age (Minutes)',
+						name: 'maxAgeMinutes',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 0,
+						description:
+							'Ignore webhooks whose timeStamp is older than this. 0 turns the check off. Tartan re-sends failed webhooks at end of day, so those are legitimately hours old. An empty timeStamp is always accepted.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			async tartanSigningKeyTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				const problem = signingKeyProblem(credential.data?.appKey, credential.data?.previousAppKey);
+				if (problem) return { status: 'Error', message: problem };
+				return {
+					status: 'OK',
+					message: 'The key is usable. Send a test event from the Tartan Console to check it end to end.',
+				};
+			},
+		},
+	};
+
+	/**
+	 * Tartan has no API to register webhook URLs (they are set in its console), so
+	 * the lifecycle checks what activation needs: a configured app key.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const staticData = this.getWorkflowStaticData('node');
+				return staticData.webhookUrl === this.getNodeWebhookUrl('default');
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const credentials = await this.getCredentials(CREDENTIAL);
+				const problem = signingKeyProblem(credentials.appKey, credentials.previousAppKey);
+				if (problem) {
+					throw new NodeOperationError(this.getNode(), `Tartan Webhook Signing Key: ${problem}`);
+				}
+				this.getWorkflowStaticData('node').webhookUrl = this.getNodeWebhookUrl('default');
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				delete this.getWorkflowStaticData('node').webhookUrl;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject();
+
+		let appKey: unknown;
+		let previousAppKey: unknown;
+		try {
+			const credentials = await this.getCredentials(CREDENTIAL);
+			appKey = credentials.appKey;
+			previousAppKey = credentials.previousAppKey;
+		} catch (error) {
+			// Fail closed: without a key nothing can be verified, so nothing starts.
+			this.logger.warn(`Tartan Trigger: no usable signing credential (${(error as Error).name})`);
+		}
+
+		const check = verifySignature({
+			rawBody: req.rawBody,
+			signature: headerValues(req, SIGNATURE_HEADER),
+			appKey: typeof appKey === 'string' ? appKey : undefined,
+			previousAppKey: typeof previousAppKey === 'string' ? previousAppKey : undefined,
+		});
+		if (!check.valid) {
+			return answer(this, 401, { error: 'invalid_signature', reason: check.reason, message: FAILURE_MESSAGES[check.reason] });
+		}
+
+		let payload: unknown;
+		try {
+			payload = JSON.parse(req.rawBody.toString('utf8'));
+		} catch (error) {
+			return answer(this, 400, { error: 'invalid_json', message: `The body is not JSON: ${(error as Error).message}` });
+		}
+		if (!isPlainObject(payload)) {
+			return answer(this, 400, { error: 'invalid_payload', message: 'The body is not a JSON object.' });
+		}
+
+		const events = this.getNodeParameter('events', []) as string[];
+		const customEvents = parseEventList(this.getNodeParameter('customEvents', '') as string);
+		if (!isEventSelected(payload.event, events, customEvents)) {
+			return { webhookResponse: { received: true, ignored: 'event not selected in the Tartan Trigger' } };
+		}
+
+		const options = this.getNodeParameter('options', {}) as { includeHeaders?: boolean; maxAgeMinutes?: number };
+		const age = checkAge(payload.timeStamp, options.maxAgeMinutes ?? 0, Date.now());
+		if (!age.ok) {
+			return { webhookResponse: { received: true, ignored: age.reason } };
+		}
+
+		const deliveryKey = deliveryKeyOf(payload, req.rawBody);
+		const output = this.getNodeParameter('output', 'perWebhook') as OutputMode;
+		const extra: IDataObject = options.includeHeaders ? { headers: req.headers as IDataObject } : {};
+
+		return {
+			webhookResponse: { received: true, deliveryKey },
+			workflowData: [toOutputItems(payload, output, deliveryKey, extra)],
+		};
+	}
+}
