@@ -20,7 +20,7 @@ export type SignatureCheck =
 
 export interface SignatureInput {
 	/** The request body exactly as received: the bytes Tartan signed. */
-	rawBody: Uint8Array | undefined | null;
+	rawBody: Buffer | Uint8Array | undefined | null;
 	/**
 	 * Every value the request carried for `tartan-signature`. A string is one
 	 * header line; an array lists one entry per header line.
@@ -71,9 +71,9 @@ export function verifySignature(input: SignatureInput): SignatureCheck {
 	if (header.includes(',')) return { valid: false, reason: 'repeated_signature' };
 	if (!HEX_SHA256.test(header)) return { valid: false, reason: 'malformed_signature' };
 
-	const received = new Uint8Array(Buffer.from(header, 'hex'));
+	const received = Buffer.from(header, 'hex');
 	for (const [which, key] of keys) {
-		const expected = new Uint8Array(createHmac('sha256', key).update(rawBody).digest());
+		const expected = createHmac('sha256', key).update(rawBody).digest();
 		if (expected.length === received.length && timingSafeEqual(expected, received)) {
 			return { valid: true, key: which };
 		}
