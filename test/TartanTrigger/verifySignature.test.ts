@@ -8,8 +8,9 @@ import {
 	verifySignature,
 } from '../../nodes/TartanTrigger/verifySignature';
 
-const KEY = 'tartan-app-key-0123456789';
-const OLD_KEY = 'tartan-app-key-previous';
+// Fresh signing keys every run.
+const KEY = randomBytes(24).toString('base64url');
+const OLD_KEY = randomBytes(24).toString('base64url');
 
 /** Signs independently of the code under test: Node's HMAC over the exact bytes. */
 const sign = (key: string, body: Buffer | string) => createHmac('sha256', key).update(body).digest('hex');
