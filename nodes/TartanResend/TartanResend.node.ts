@@ -1,0 +1,114 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { DEFAULT_RETRY, tartanRequest } from '../shared/transport';
+import { failedItem } from '../shared/itemErrors';
+import {
+	SEARCH_TYPES_WITH_IDS,
+	ResendValidationError,
+	buildResendBody,
+	fieldProperties,
+	operationProperty,
+	searchTypeOf,
+	type FieldName,
+} from './searchTypes';
+
+export class TartanResend implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Tartan Resend',
+		name: 'tartanResend',
+		icon: { light: 'file:../../icons/tartan.svg', dark: 'file:../../icons/tartan.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description:
+			'Ask Tartan to resend (reconcile) webhooks: by sync session, webhook counters, delivery status, time range, organisation or request ID',
+		defaults: { name: 'Tartan Resend' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'tartanApi', required: true }],
+		properties: [
+			operationProperty,
+			...fieldProperties,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Allow Non-UUID IDs',
+						name: 'allowNonUuidIds',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to accept IDs that are not UUIDs. Tartan documents sync session, org and request IDs as UUIDs, but its example webhooks carry other IDs; turn this on if yours look like that.',
+						displayOptions: { show: { '/operation': SEARCH_TYPES_WITH_IDS } },
+					},
+					{
+						displayName: 'Retries',
+						name: 'retries',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 5 },
+						default: 3,
+						description:
+							'How many times to retry when Tartan is busy (429), has a server error (5xx) or cannot be reached. Waits grow from 1 s and follow Retry-After.',
+					},
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const output: INodeExecutionData[] = [];
+		const timeZone = this.getTimezone();
+
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				const searchType = this.getNodeParameter('operation', itemIndex) as string;
+				const options = this.getNodeParameter('options', itemIndex, {}) as {
+					allowNonUuidIds?: boolean;
+					retries?: number;
+				};
+				// Only the fields this search type has (the others are hidden and not sent).
+				const params: Partial<Record<FieldName, unknown>> = {};
+				for (const field of searchTypeOf(searchType)?.fields ?? []) {
+					params[field] = this.getNodeParameter(field, itemIndex, '');
+				}
+
+				let body;
+				try {
+					body = buildResendBody(searchType, params, { relaxIds: options.allowNonUuidIds === true, timeZone });
+				} catch (error) {
+					throw new NodeOperationError(
+						this.getNode(),
+						error instanceof ResendValidationError ? `Invalid ${error.message} in item ${itemIndex + 1}` : (error as Error),
+						{ itemIndex, description: 'Nothing was sent to Tartan. Correct the field and run the node again.' },
+					);
+				}
+
+				const response = await tartanRequest.call(this, {
+					credentialType: 'tartanApi',
+					method: 'POST',
+					path: '/api/webhooks/resend',
+					body,
+					itemIndex,
+					retry: { ...DEFAULT_RETRY, maxRetries: options.retries ?? DEFAULT_RETRY.maxRetries },
+				});
+				output.push({ json: response, pairedItem: { item: itemIndex } });
+			} catch (error) {
+				output.push(failedItem(this, error, itemIndex));
+			}
+		}
+		return [output];
+	}
+}

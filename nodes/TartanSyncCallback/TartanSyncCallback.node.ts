@@ -1,0 +1,322 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type ICredentialTestFunctions,
+	type ICredentialsDecrypted,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeCredentialTestResult,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { failedItem } from '../shared/itemErrors';
+import { encodeMultipart, type MultipartPart } from '../shared/multipart';
+import { DEFAULT_RETRY, tartanRequest, type TartanCredentialType } from '../shared/transport';
+import { checkBearerCredential, checkUsernamePasswordCredential } from './credentialChecks';
+import {
+	EmployeeValidationError,
+	recordFromFields,
+	recordToFormFields,
+	validateEmployee,
+	type FieldPair,
+} from './employeePayload';
+
+type Authentication = 'bearerToken' | 'usernamePassword';
+
+const CREDENTIAL_FOR: Record<Authentication, TartanCredentialType> = {
+	bearerToken: 'tartanBearerApi',
+	usernamePassword: 'tartanUsernamePasswordApi',
+};
+
+const MAX_CONCURRENCY = 10;
+
+export class TartanSyncCallback implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Tartan Sync Callback',
+		name: 'tartanSyncCallback',
+		icon: { light: 'file:../../icons/tartan.svg', dark: 'file:../../icons/tartan.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["authentication"] === "usernamePassword" ? "multipart/form-data" : "JSON" }}',
+		description: 'Push employee records to Tartan HyperSync through its Sync Callback',
+		defaults: { name: 'Tartan Sync Callback' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'tartanBearerApi',
+				required: true,
+				testedBy: 'tartanBearerTokenTest',
+				displayOptions: { show: { authentication: ['bearerToken'] } },
+			},
+			{
+				name: 'tartanUsernamePasswordApi',
+				required: true,
+				testedBy: 'tartanUsernamePasswordTest',
+				displayOptions: { show: { authentication: ['usernamePassword'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Bearer Token, JSON Body',
+						value: 'bearerToken',
+						description: 'Sends a JSON body with Authorization: Bearer',
+					},
+					{
+						name: 'Username & Password, Multipart/form-Data',
+						value: 'usernamePassword',
+						description: 'Sends multipart/form-data with username and password headers; can attach files',
+					},
+				],
+				default: 'bearerToken',
+			},
+			{
+				displayName:
+					'Sends each item as <b>application/json</b>, with the token as <code>Authorization: Bearer …</code>.',
+				name: 'jsonNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { authentication: ['bearerToken'] } },
+			},
+			{
+				displayName:
+					'Sends each item as <b>multipart/form-data</b>, with <code>username</code> and <code>password</code> headers. Nested objects and arrays are sent as JSON text.',
+				name: 'multipartNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { authentication: ['usernamePassword'] } },
+			},
+			{
+				displayName: 'Send',
+				name: 'send',
+				type: 'options',
+				options: [
+					{
+						name: 'Fields Below',
+						value: 'fields',
+						description: 'Name, email and any additional fields you define',
+					},
+					{
+						name: 'Whole Input Item',
+						value: 'wholeItem',
+						description:
+							'The item\'s JSON as it is, e.g. one record from the Tartan Trigger\'s per-record output',
+					},
+				],
+				default: 'fields',
+			},
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.name }}',
+				description: "The employee's name. Left out when empty.",
+				displayOptions: { show: { send: ['fields'] } },
+			},
+			{
+				displayName: 'Email',
+				name: 'email',
+				type: 'string',
+				default: '',
+				placeholder: 'name@email.com',
+				description: "The employee's email address. Left out when empty.",
+				displayOptions: { show: { send: ['fields'] } },
+			},
+			{
+				displayName: 'Additional Fields',
+				name: 'additionalFields',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add Field',
+				default: {},
+				displayOptions: { show: { send: ['fields'] } },
+				options: [
+					{
+						displayName: 'Field',
+						name: 'field',
+						values: [
+							{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. employeeId' },
+							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Attachments',
+				name: 'attachments',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add Attachment',
+				default: {},
+				description: 'Binary properties of the item to send as file parts',
+				displayOptions: { show: { authentication: ['usernamePassword'] } },
+				options: [
+					{
+						displayName: 'Attachment',
+						name: 'attachment',
+						values: [
+							{
+								displayName: 'Input Binary Field',
+								name: 'binaryProperty',
+								type: 'string',
+								default: 'data',
+								description: 'The name of the item\'s binary property holding the file',
+							},
+							{
+								displayName: 'Form Field Name',
+								name: 'fieldName',
+								type: 'string',
+								default: '',
+								placeholder: 'e.g. file',
+								description: 'The multipart field name; the binary property name when empty',
+							},
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Concurrency',
+						name: 'concurrency',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+						default: 1,
+						description:
+							'How many items to send at once. 1 (the default) sends them in order, one at a time: Tartan publishes no rate limit, so start there and raise it for large batches.',
+					},
+					{
+						displayName: 'Retries',
+						name: 'retries',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 5 },
+						default: 3,
+						description:
+							'How many times to retry when Tartan is busy (429), has a server error (5xx) or cannot be reached. Waits grow from 1 s and follow Retry-After.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			async tartanBearerTokenTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				return checkBearerCredential(credential.data ?? {});
+			},
+			async tartanUsernamePasswordTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				return checkUsernamePasswordCredential(credential.data ?? {});
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const results: INodeExecutionData[] = new Array(items.length);
+		const concurrency = Math.min(
+			MAX_CONCURRENCY,
+			Math.max(1, Math.floor(Number((this.getNodeParameter('options', 0, {}) as IDataObject).concurrency ?? 1)) || 1),
+		);
+
+		// Workers take the next item until none is left, or one failed (and the node
+		// does not continue on fail): then no new item starts, and the earliest
+		// failure is reported once the items already sent have finished.
+		let next = 0;
+		const failure: { first?: { itemIndex: number; error: unknown } } = {};
+		const worker = async () => {
+			while (next < items.length && failure.first === undefined) {
+				const itemIndex = next++;
+				try {
+					results[itemIndex] = { json: await sendItem(this, items[itemIndex], itemIndex), pairedItem: { item: itemIndex } };
+				} catch (error) {
+					if (this.continueOnFail()) {
+						results[itemIndex] = failedItem(this, error, itemIndex);
+					} else {
+						// Another worker may have failed meanwhile (the loop test narrowed this away).
+						const earlier = failure.first as { itemIndex: number } | undefined;
+						if (earlier === undefined || itemIndex < earlier.itemIndex) failure.first = { itemIndex, error };
+					}
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+
+		if (failure.first) failedItem(this, failure.first.error, failure.first.itemIndex);
+		return [results];
+	}
+}
+
+/** Builds, checks and sends one item; returns Tartan's answer. */
+async function sendItem(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): Promise<IDataObject> {
+	const authentication = context.getNodeParameter('authentication', itemIndex) as Authentication;
+	const send = context.getNodeParameter('send', itemIndex) as 'fields' | 'wholeItem';
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+
+	let record: IDataObject;
+	try {
+		record = validateEmployee(
+			send === 'wholeItem'
+				? item.json
+				: recordFromFields(
+						context.getNodeParameter('name', itemIndex, ''),
+						context.getNodeParameter('email', itemIndex, ''),
+						((context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject).field ?? []) as FieldPair[],
+					),
+		);
+	} catch (error) {
+		throw new NodeOperationError(
+			context.getNode(),
+			error instanceof EmployeeValidationError ? `Invalid ${error.message} in item ${itemIndex + 1}` : (error as Error),
+			{ itemIndex, description: 'Nothing was sent to Tartan for this item.' },
+		);
+	}
+
+	const retry = { ...DEFAULT_RETRY, maxRetries: Number(options.retries ?? DEFAULT_RETRY.maxRetries) };
+	const call = { credentialType: CREDENTIAL_FOR[authentication], method: 'POST' as const, path: '/api/external/sync/callback', itemIndex, retry };
+
+	if (authentication === 'bearerToken') {
+		return await tartanRequest.call(context, { ...call, body: record });
+	}
+
+	const parts: MultipartPart[] = recordToFormFields(record);
+	const attachments = ((context.getNodeParameter('attachments', itemIndex, {}) as IDataObject).attachment ?? []) as Array<{
+		binaryProperty?: string;
+		fieldName?: string;
+	}>;
+	for (const attachment of attachments) {
+		const property = (attachment.binaryProperty ?? '').trim();
+		if (property === '') {
+			throw new NodeOperationError(context.getNode(), `An attachment of item ${itemIndex + 1} has no input binary field`, { itemIndex });
+		}
+		const binary = context.helpers.assertBinaryData(itemIndex, property);
+		parts.push({
+			name: (attachment.fieldName ?? '').trim() || property,
+			filename: binary.fileName ?? property,
+			contentType: binary.mimeType || 'application/octet-stream',
+			data: await context.helpers.getBinaryDataBuffer(itemIndex, property),
+		});
+	}
+	const { body, contentType } = encodeMultipart(parts);
+	return await tartanRequest.call(context, { ...call, body, headers: { 'Content-Type': contentType } });
+}

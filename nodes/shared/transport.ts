@@ -1,0 +1,213 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IN8nHttpFullResponse,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { tartanBaseUrl } from './tartanConnection';
+
+/** The Tartan credential types, with the names users see in n8n. */
+export const CREDENTIAL_NAMES = {
+	tartanApi: 'Tartan API',
+	tartanBearerApi: 'Tartan Bearer Token API',
+	tartanUsernamePasswordApi: 'Tartan Username & Password API',
+} as const;
+export type TartanCredentialType = keyof typeof CREDENTIAL_NAMES;
+
+export interface RetryPolicy {
+	/** Further attempts after the first, for 429, 5xx and network failures. */
+	maxRetries: number;
+	/** First back-off; doubles with each retry. */
+	baseDelayMs: number;
+	/** Longest single wait, for back-off and for Retry-After alike. */
+	maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 60000 };
+
+export interface TartanCall {
+	credentialType: TartanCredentialType;
+	method: IHttpRequestMethods;
+	path: string;
+	/** A JSON body, or prepared bytes (with their content type in `headers`). */
+	body: IDataObject | Buffer;
+	headers?: Record<string, string>;
+	itemIndex: number;
+	retry?: RetryPolicy;
+	timeoutMs?: number;
+}
+
+/** Failures worth another attempt: the connection, not the request, went wrong. */
+const RETRYABLE_NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENETUNREACH',
+	'EHOSTUNREACH',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+function networkCode(error: unknown): string | undefined {
+	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string' && current.code !== '') return current.code;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
+/** Seconds (or an HTTP date) from a Retry-After header, as milliseconds. */
+export function retryAfterMs(value: unknown, now = Date.now()): number | undefined {
+	const text = Array.isArray(value) ? value[0] : value;
+	if (typeof text !== 'string' && typeof text !== 'number') return undefined;
+	const trimmed = String(text).trim();
+	if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+	const date = Date.parse(trimmed);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function backoffMs(retry: number, policy: RetryPolicy, retryAfter?: number): number {
+	if (retryAfter !== undefined) return Math.min(retryAfter, policy.maxDelayMs);
+	const exponential = policy.baseDelayMs * 2 ** retry;
+	// +/-20% jitter, so parallel items do not retry in lock-step.
+	const jittered = exponential * (0.8 + Math.random() * 0.4);
+	return Math.min(Math.round(jittered), policy.maxDelayMs);
+}
+
+function header(response: IN8nHttpFullResponse, name: string): unknown {
+	const headers = (response.headers ?? {}) as IDataObject;
+	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+	return key === undefined ? undefined : headers[key];
+}
+
+function parseBody(body: unknown): IDataObject {
+	if (body === undefined || body === null || body === '') return {};
+	if (Buffer.isBuffer(body)) return parseBody(body.toString('utf8'));
+	if (typeof body === 'string') {
+		try {
+			const parsed: unknown = JSON.parse(body);
+			return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+				? (parsed as IDataObject)
+				: { response: parsed as IDataObject[keyof IDataObject] };
+		} catch {
+			return { response: body };
+		}
+	}
+	if (typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
+	return { response: body as IDataObject[keyof IDataObject] };
+}
+
+/** Replaces every credential secret found in a text with "***". */
+export function redact(text: string, secrets: string[]): string {
+	let result = text;
+	for (const secret of secrets) {
+		if (secret.length >= 4) result = result.split(secret).join('***');
+	}
+	return result;
+}
+
+function secretsOf(credentials: IDataObject): string[] {
+	return Object.entries(credentials)
+		.filter(([name, value]) => typeof value === 'string' && !['environment', 'baseUrl', 'username'].includes(name))
+		.map(([, value]) => value as string);
+}
+
+/**
+ * One request to Tartan, the one way every Tartan node talks to it: base URL
+ * from the credential, authentication applied by n8n, bounded retries with
+ * back-off (honouring Retry-After) on 429, 5xx and network failures, and
+ * Tartan's answers turned into errors that name the item and never a secret.
+ */
+export async function tartanRequest(this: IExecuteFunctions, call: TartanCall): Promise<IDataObject> {
+	const { credentialType, itemIndex } = call;
+	const policy = call.retry ?? DEFAULT_RETRY;
+	const credentialName = CREDENTIAL_NAMES[credentialType];
+	const node = this.getNode();
+
+	const credentials = await this.getCredentials(credentialType, itemIndex);
+	const { baseUrl: baseURL, problem } = tartanBaseUrl(credentials);
+	if (baseURL === undefined) {
+		throw new NodeOperationError(node, `${credentialName} credential: ${problem}`, { itemIndex });
+	}
+	const secrets = secretsOf(credentials);
+	const isBytes = Buffer.isBuffer(call.body);
+
+	for (let attempt = 0; ; attempt++) {
+		let response: IN8nHttpFullResponse | undefined;
+		let failure: unknown;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, credentialType, {
+				method: call.method,
+				baseURL,
+				url: call.path,
+				body: call.body,
+				headers: { Accept: 'application/json', ...call.headers },
+				json: !isBytes,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: call.timeoutMs ?? 30000,
+			})) as IN8nHttpFullResponse;
+		} catch (error) {
+			failure = error;
+		}
+
+		const status = response?.statusCode;
+		if (response && status !== undefined && status >= 200 && status < 300) return parseBody(response.body);
+
+		const code = failure ? networkCode(failure) : undefined;
+		const retryable = failure ? code !== undefined && RETRYABLE_NETWORK_CODES.has(code) : status === 429 || (status ?? 0) >= 500;
+		if (retryable && attempt < policy.maxRetries) {
+			const wait = response ? retryAfterMs(header(response, 'retry-after')) : undefined;
+			await sleep(backoffMs(attempt, policy, wait));
+			continue;
+		}
+
+		const tries = attempt + 1;
+		const afterTries = tries > 1 ? ` (after ${tries} attempts)` : '';
+		if (!response) {
+			const reason = code ?? redact((failure as Error)?.message ?? 'unknown error', secrets);
+			throw new NodeApiError(
+				node,
+				{ message: reason, code: code ?? null } as JsonObject,
+				{
+					message: `Could not reach Tartan at ${baseURL}: ${reason}${afterTries}`,
+					description: `Check the Environment / Base URL of the "${credentialName}" credential and the network between n8n and Tartan.`,
+					itemIndex,
+				},
+			);
+		}
+
+		const answer = parseBody(response.body);
+		const tartanMessage = redact(
+			typeof answer.message === 'string' ? answer.message : typeof answer.response === 'string' ? answer.response : '',
+			secrets,
+		);
+		const said = tartanMessage ? `: ${tartanMessage}` : '';
+		const errorBody = { statusCode: status ?? null, message: tartanMessage } as JsonObject;
+		let message: string;
+		let description: string;
+		if (status === 401 || status === 403) {
+			message = `Tartan did not accept the "${credentialName}" credential (${status})${said}`;
+			description = `Check the credential's secret and its Environment / Base URL (requests go to ${baseURL}).`;
+		} else if (status === 400) {
+			message = `Tartan rejected item ${itemIndex + 1} as invalid (400)${said}`;
+			description = 'Tartan validated the request and refused it; correct the fields of this item.';
+		} else if (status === 429) {
+			message = `Tartan is limiting requests (429)${said}${afterTries}`;
+			description = 'Try again later, lower the node\'s concurrency, or raise its retries.';
+		} else {
+			message = `Tartan answered ${status}${said}${afterTries}`;
+			description = (status ?? 0) >= 500 ? 'Tartan had a server error; try again later.' : `Request: ${call.method} ${baseURL}${call.path}`;
+		}
+		throw new NodeApiError(node, errorBody, { message, description, httpCode: String(status), itemIndex });
+	}
+}
