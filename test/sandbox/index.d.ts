@@ -1,0 +1,3 @@
+export * from './server';
+export * from './webhook';
+export * from './openapi/extract';
