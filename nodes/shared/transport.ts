@@ -56,10 +56,31 @@ const RETRYABLE_NETWORK_CODES = new Set([
 	'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 
+/**
+ * The network error code of a failed request. n8n's request helper wraps the
+ * socket error in a NodeApiError that keeps the code as its `httpCode`.
+ */
+const NETWORK_PHRASES: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection closed unexpectedly',
+	ECONNABORTED: 'timed out',
+	ETIMEDOUT: 'timed out',
+	ESOCKETTIMEDOUT: 'timed out',
+	ERR_SOCKET_CONNECTION_TIMEOUT: 'timed out',
+	EPIPE: 'connection closed unexpectedly',
+	EAI_AGAIN: 'host name lookup failed',
+	ENOTFOUND: 'host not found',
+	ENETUNREACH: 'network unreachable',
+	EHOSTUNREACH: 'host unreachable',
+	CERT_HAS_EXPIRED: 'TLS certificate expired',
+};
+
 function networkCode(error: unknown): string | undefined {
-	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	let current = error as { code?: unknown; httpCode?: unknown; cause?: unknown } | undefined;
 	for (let depth = 0; current && depth < 5; depth++) {
-		if (typeof current.code === 'string' && current.code !== '') return current.code;
+		for (const candidate of [current.code, current.httpCode]) {
+			if (typeof candidate === 'string' && (/^E[A-Z_]+$/.test(candidate) || candidate in NETWORK_PHRASES)) return candidate;
+		}
 		current = current.cause as typeof current;
 	}
 	return undefined;
@@ -175,15 +196,13 @@ export async function tartanRequest(this: IExecuteFunctions, call: TartanCall): 
 		const afterTries = tries > 1 ? ` (after ${tries} attempts)` : '';
 		if (!response) {
 			const reason = code ?? redact((failure as Error)?.message ?? 'unknown error', secrets);
-			throw new NodeApiError(
-				node,
-				{ message: reason, code: code ?? null } as JsonObject,
-				{
-					message: `Could not reach Tartan at ${baseURL}: ${reason}${afterTries}`,
-					description: `Check the Environment / Base URL of the "${credentialName}" credential and the network between n8n and Tartan.`,
-					itemIndex,
-				},
-			);
+			// The code goes in the description: NodeApiError would swap a message that
+			// names a network error code for its own generic text.
+			throw new NodeApiError(node, { message: reason } as JsonObject, {
+				message: `Could not reach Tartan at ${baseURL}: ${NETWORK_PHRASES[code ?? ''] ?? 'network error'}${afterTries}`,
+				description: `${reason}. Check the Environment / Base URL of the "${credentialName}" credential and the network between n8n and Tartan.`,
+				itemIndex,
+			});
 		}
 
 		const answer = parseBody(response.body);
