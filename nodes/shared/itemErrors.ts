@@ -1,7 +1,6 @@
 import {
 	NodeApiError,
 	NodeOperationError,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
@@ -13,16 +12,15 @@ import {
  * error yet).
  */
 export function failedItem(context: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
-	const known = error instanceof NodeApiError || error instanceof NodeOperationError;
+	const nodeError =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+	nodeError.context = { ...nodeError.context, itemIndex };
 	if (context.continueOnFail()) {
-		const json: IDataObject = { error: (error as Error)?.message ?? String(error) };
-		if (known && error.description) json.description = error.description;
-		if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
-		return { json, pairedItem: { item: itemIndex } };
+		// `error` on the item (description, HTTP code, item index) is what sends it
+		// down "Continue (using error output)"; n8n shows its message as json.error.
+		return { json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } };
 	}
-	if (known) {
-		error.context = { ...error.context, itemIndex };
-		throw error;
-	}
-	throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+	throw nodeError;
 }

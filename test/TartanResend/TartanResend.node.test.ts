@@ -8,6 +8,7 @@ import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow
 
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../sandbox/server';
 import { runNode } from '../harness/runNode';
+import { testCredential } from '../harness/testCredential';
 import { TartanApi } from '../../credentials/TartanApi.credentials';
 import { TartanResend } from '../../nodes/TartanResend/TartanResend.node';
 import { SEARCH_TYPES, type FieldName } from '../../nodes/TartanResend/searchTypes';
@@ -218,4 +219,26 @@ it('refuses an unusable base URL in the credential, naming the credential', asyn
 	expect(result.error!.message).toBe(
 		'Tartan API credential: Base URL "ftp://x" must start with https:// (or http:// for a local sandbox)',
 	);
+});
+
+describe('the Tartan API credential test', () => {
+	it('passes with the right key: a read-only GET of the employee list, with the key as Authorization', async () => {
+		const result = await testCredential({
+			credentialType: new TartanApi(),
+			data: { environment: 'dev', baseUrl: `${sandbox.url}/`, apiKey: SANDBOX_CREDENTIALS.apiKey },
+		});
+		expect(result.status).toBe('OK');
+		expect(sandbox.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([
+			['GET', '/api/v2/employee_list', SANDBOX_CREDENTIALS.apiKey],
+		]);
+	});
+
+	it('fails with a wrong key, and changes nothing at Tartan', async () => {
+		const result = await testCredential({
+			credentialType: new TartanApi(),
+			data: { environment: 'dev', baseUrl: sandbox.url, apiKey: randomBytes(8).toString('hex') },
+		});
+		expect(result.status).toBe('Error');
+		expect(sandbox.requests.every((r) => r.method === 'GET')).toBe(true);
+	});
 });
