@@ -45,7 +45,7 @@ export function packageBuildState(packageRoot = PACKAGE_ROOT) {
 const running = new Set();
 let exitHookInstalled = false;
 
-function installExitHook() {
+function installExitHook({ signals = true } = {}) {
 	if (exitHookInstalled) return;
 	exitHookInstalled = true;
 	// Last resort: whatever is still running when this process goes away is
@@ -53,6 +53,8 @@ function installExitHook() {
 	process.on('exit', () => {
 		for (const instance of running) instance.killNow();
 	});
+	// A caller with its own signal handling (the dev launcher) stops n8n itself.
+	if (!signals) return;
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 		process.once(signal, () => {
 			for (const instance of running) instance.killNow();
@@ -76,6 +78,8 @@ function installAsCommunityPackage(packageRoot, userFolder) {
 	const pkg = readPackageJson(packageRoot);
 	if (!pkg.n8n) throw new Error(`${packageRoot}/package.json has no "n8n" attribute`);
 	const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', ...pkg.name.split('/'));
+	// A fresh copy each start: files deleted from dist/ must not linger (dev launcher restarts)
+	fs.rmSync(target, { recursive: true, force: true });
 	fs.mkdirSync(target, { recursive: true });
 	fs.copyFileSync(path.join(packageRoot, 'package.json'), path.join(target, 'package.json'));
 	for (const entry of pkg.files ?? ['dist']) {
@@ -110,7 +114,13 @@ function baseEnv() {
  *  - extensionsDir: for load 'custom' (default: `<packageRoot>/dist`)
  *  - env: extra environment for n8n, applied last
  *  - startTimeoutMs: how long to wait for n8n to be ready (default 180 s)
- * Resolves to { url, port, userFolder, logFile, process, packageName, stop(), logText(), waitForWebhook() }.
+ *  - userFolder: a persistent user folder to use (created if missing, never
+ *    deleted; its n8n.log is appended to) instead of a fresh temp folder
+ *  - port: the port to listen on (default: a free one)
+ *  - publicUrl: the base URL n8n shows for the editor and webhooks (default
+ *    `url`, http://127.0.0.1:<port>)
+ *  - signalHandlers: false leaves SIGINT/SIGTERM/SIGHUP to the caller (default true)
+ * Resolves to { url, publicUrl, port, userFolder, logFile, process, packageName, stop(), logText(), waitForWebhook() }.
  */
 export async function startN8n({
 	packageRoot = PACKAGE_ROOT,
@@ -118,13 +128,23 @@ export async function startN8n({
 	extensionsDir,
 	env: extraEnv = {},
 	startTimeoutMs = 180_000,
+	userFolder: persistentFolder,
+	port: fixedPort,
+	publicUrl: fixedPublicUrl,
+	signalHandlers = true,
 } = {}) {
 	const { bin, version } = await ensureN8n();
-	installExitHook();
-	const [port, brokerPort] = await distinctFreePorts(2);
-	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+	installExitHook({ signals: signalHandlers });
+	const [freeA, brokerPort] = await distinctFreePorts(2, fixedPort);
+	const port = fixedPort ?? freeA;
+	const persistent = persistentFolder !== undefined;
+	const userFolder = persistent ? path.resolve(persistentFolder) : fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+	if (persistent) fs.mkdirSync(userFolder, { recursive: true });
 	const logFile = path.join(userFolder, 'n8n.log');
+	// A persistent folder's log is appended to: readiness looks only at this start's part
+	const logOffset = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
 	const url = `http://127.0.0.1:${port}`;
+	const publicUrl = (fixedPublicUrl ?? url).replace(/\/+$/, '');
 
 	let packageName;
 	const env = {
@@ -132,11 +152,11 @@ export async function startN8n({
 		HOME: userFolder,
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
-		N8N_HOST: '127.0.0.1',
+		N8N_HOST: new URL(publicUrl).hostname,
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
-		WEBHOOK_URL: `${url}/`,
-		N8N_EDITOR_BASE_URL: `${url}/`,
+		WEBHOOK_URL: `${publicUrl}/`,
+		N8N_EDITOR_BASE_URL: `${publicUrl}/`,
 		N8N_ENCRYPTION_KEY: 'n8n-nodes-tartan-e2e-encryption-key',
 		N8N_USER_MANAGEMENT_JWT_SECRET: 'n8n-nodes-tartan-e2e-jwt-secret',
 		N8N_SECURE_COOKIE: 'false',
@@ -214,7 +234,8 @@ export async function startN8n({
 
 	const logText = () => {
 		try {
-			return fs.readFileSync(logFile, 'utf8');
+			const bytes = fs.readFileSync(logFile);
+			return bytes.subarray(Math.min(logOffset, bytes.length)).toString('utf8');
 		} catch {
 			return '';
 		}
@@ -235,6 +256,7 @@ export async function startN8n({
 	let stopping;
 	const instance = {
 		url,
+		publicUrl,
 		port,
 		version,
 		userFolder,
@@ -245,10 +267,14 @@ export async function startN8n({
 		/** Synchronous last resort (process exit): SIGKILL the group, drop the folder. */
 		killNow: () => {
 			if (exited === null) killGroup('SIGKILL');
-			if (process.env.N8N_E2E_KEEP !== '1') fs.rmSync(userFolder, { recursive: true, force: true });
+			if (!persistent && process.env.N8N_E2E_KEEP !== '1') fs.rmSync(userFolder, { recursive: true, force: true });
 		},
-		/** Stops n8n: SIGTERM to its process group, SIGKILL after `timeoutMs`. */
-		stop: ({ timeoutMs = 15_000, keepFolder = process.env.N8N_E2E_KEEP === '1' } = {}) => {
+		/**
+		 * Stops n8n: SIGTERM to its process group, SIGKILL after `timeoutMs`.
+		 * `quiet`: no "kept" message (a caller that keeps the folder to inspect it
+		 * and removes it itself).
+		 */
+		stop: ({ timeoutMs = 15_000, keepFolder = process.env.N8N_E2E_KEEP === '1', quiet = false } = {}) => {
 			stopping ??= (async () => {
 				if (exited === null) {
 					killGroup('SIGTERM');
@@ -264,8 +290,9 @@ export async function startN8n({
 				// The task runner may outlive n8n by a moment
 				killGroup('SIGKILL');
 				running.delete(instance);
-				if (keepFolder) process.stderr.write(`[n8n] kept ${userFolder}\n`);
-				else fs.rmSync(userFolder, { recursive: true, force: true });
+				if (persistent) return;
+				if (!keepFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+				else if (!quiet) process.stderr.write(`[n8n] kept ${userFolder}\n`);
 			})();
 			return stopping;
 		},
@@ -303,10 +330,12 @@ export async function startN8n({
 	return instance;
 }
 
-async function distinctFreePorts(count) {
+async function distinctFreePorts(count, taken) {
 	const ports = new Set();
+	if (taken !== undefined) ports.add(taken);
+	count += ports.size;
 	while (ports.size < count) ports.add(await freePort());
-	return [...ports];
+	return [...ports].filter((port) => port !== taken);
 }
 
 export function tail(text, lines = 60) {
