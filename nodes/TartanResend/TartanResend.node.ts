@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { DEFAULT_RETRY, tartanRequest } from '../shared/transport';
+import { retriesOption, tartanRequest } from '../shared/transport';
 import { failedItem } from '../shared/itemErrors';
 import {
 	SEARCH_TYPES_WITH_IDS,
@@ -53,15 +53,7 @@ export class TartanResend implements INodeType {
 							'Whether to accept IDs that are not UUIDs. Tartan documents sync session, org and request IDs as UUIDs, but its example webhooks carry other IDs; turn this on if yours look like that.',
 						displayOptions: { show: { '/operation': SEARCH_TYPES_WITH_IDS } },
 					},
-					{
-						displayName: 'Retries',
-						name: 'retries',
-						type: 'number',
-						typeOptions: { minValue: 0, maxValue: 5 },
-						default: 3,
-						description:
-							'How many times to retry when Tartan is busy (429), has a server error (5xx) or cannot be reached. Waits grow from 1 s and follow Retry-After.',
-					},
+					retriesOption,
 				],
 			},
 		],
@@ -102,7 +94,7 @@ export class TartanResend implements INodeType {
 					path: '/api/webhooks/resend',
 					body,
 					itemIndex,
-					retry: { ...DEFAULT_RETRY, maxRetries: options.retries ?? DEFAULT_RETRY.maxRetries },
+					retries: options.retries,
 				});
 				output.push({ json: response, pairedItem: { item: itemIndex } });
 			} catch (error) {

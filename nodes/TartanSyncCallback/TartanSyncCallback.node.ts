@@ -13,7 +13,7 @@ import {
 
 import { failedItem } from '../shared/itemErrors';
 import { encodeMultipart, type MultipartPart } from '../shared/multipart';
-import { DEFAULT_RETRY, tartanRequest, type TartanCredentialType } from '../shared/transport';
+import { retriesOption, tartanRequest, type TartanCredentialType } from '../shared/transport';
 import { checkBearerCredential, checkUsernamePasswordCredential } from './credentialChecks';
 import {
 	EmployeeValidationError,
@@ -200,15 +200,7 @@ export class TartanSyncCallback implements INodeType {
 						description:
 							'How many items to send at once. 1 (the default) sends them in order, one at a time: Tartan publishes no rate limit, so start there and raise it for large batches.',
 					},
-					{
-						displayName: 'Retries',
-						name: 'retries',
-						type: 'number',
-						typeOptions: { minValue: 0, maxValue: 5 },
-						default: 3,
-						description:
-							'How many times to retry when Tartan is busy (429), has a server error (5xx) or cannot be reached. Waits grow from 1 s and follow Retry-After.',
-					},
+					retriesOption,
 				],
 			},
 		],
@@ -292,8 +284,13 @@ async function sendItem(context: IExecuteFunctions, item: INodeExecutionData, it
 		);
 	}
 
-	const retry = { ...DEFAULT_RETRY, maxRetries: Number(options.retries ?? DEFAULT_RETRY.maxRetries) };
-	const call = { credentialType: CREDENTIAL_FOR[authentication], method: 'POST' as const, path: '/api/external/sync/callback', itemIndex, retry };
+	const call = {
+		credentialType: CREDENTIAL_FOR[authentication],
+		method: 'POST' as const,
+		path: '/api/external/sync/callback',
+		itemIndex,
+		retries: options.retries,
+	};
 
 	if (authentication === 'bearerToken') {
 		return await tartanRequest.call(context, { ...call, body: record });

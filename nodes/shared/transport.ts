@@ -6,6 +6,7 @@ import {
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
 	type IN8nHttpFullResponse,
+	type INodeProperties,
 	type JsonObject,
 } from 'n8n-workflow';
 
@@ -30,6 +31,17 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 60000 };
 
+/** The "Retries" option of every node that calls Tartan (default: DEFAULT_RETRY.maxRetries). */
+export const retriesOption: INodeProperties = {
+	displayName: 'Retries',
+	name: 'retries',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 5 },
+	default: 3,
+	description:
+		'How many times to retry when Tartan is busy (429), has a server error (5xx) or cannot be reached. Waits grow from 1 s and follow Retry-After (up to 60 s).',
+};
+
 export interface TartanCall {
 	credentialType: TartanCredentialType;
 	method: IHttpRequestMethods;
@@ -38,7 +50,8 @@ export interface TartanCall {
 	body: IDataObject | Buffer;
 	headers?: Record<string, string>;
 	itemIndex: number;
-	retry?: RetryPolicy;
+	/** The node's Retries option; DEFAULT_RETRY.maxRetries when not set. */
+	retries?: unknown;
 	timeoutMs?: number;
 }
 
@@ -150,7 +163,11 @@ function secretsOf(credentials: IDataObject): string[] {
  */
 export async function tartanRequest(this: IExecuteFunctions, call: TartanCall): Promise<IDataObject> {
 	const { credentialType, itemIndex } = call;
-	const policy = call.retry ?? DEFAULT_RETRY;
+	const retries = Number(call.retries ?? DEFAULT_RETRY.maxRetries);
+	const policy: RetryPolicy = {
+		...DEFAULT_RETRY,
+		maxRetries: Number.isInteger(retries) && retries >= 0 ? retries : DEFAULT_RETRY.maxRetries,
+	};
 	const credentialName = CREDENTIAL_NAMES[credentialType];
 	const node = this.getNode();
 
