@@ -14,6 +14,7 @@ import {
 	ResendValidationError,
 	buildResendBody,
 	fieldProperties,
+	OPERATION_SUBTITLE,
 	operationProperty,
 	searchTypeOf,
 	type FieldName,
@@ -26,7 +27,7 @@ export class TartanResend implements INodeType {
 		icon: { light: 'file:../../icons/tartan.svg', dark: 'file:../../icons/tartan.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: OPERATION_SUBTITLE,
 		description:
 			'Ask Tartan to resend (reconcile) webhooks: by sync session, webhook counters, delivery status, time range, organisation or request ID',
 		defaults: { name: 'Tartan Resend' },

@@ -47,21 +47,6 @@ export const FIELDS = {
 				'The webhookCounter values to resend, separated by commas (whole numbers of 1 or more). An expression may also give an array.',
 		},
 	},
-	status: {
-		api: 'status',
-		kind: 'status',
-		ui: {
-			displayName: 'Status',
-			type: 'options',
-			options: [
-				{ name: 'Failed', value: 'fail', description: 'Only webhooks whose delivery failed' },
-				{ name: 'Succeeded', value: 'success', description: 'Only webhooks that were delivered' },
-				{ name: 'All', value: 'all', description: 'Every webhook, whatever its delivery status' },
-			],
-			default: 'fail',
-			description: 'Which webhooks to resend, by delivery status',
-		},
-	},
 	requestTimestamp: {
 		api: 'request_timestamp',
 		kind: 'epoch',
@@ -82,6 +67,21 @@ export const FIELDS = {
 			default: '',
 			description:
 				'End of the time range, not before From. A date, an ISO 8601 string or epoch seconds; sent as epoch seconds.',
+		},
+	},
+	status: {
+		api: 'status',
+		kind: 'status',
+		ui: {
+			displayName: 'Status',
+			type: 'options',
+			options: [
+				{ name: 'Failed', value: 'fail', description: 'Only webhooks whose delivery failed' },
+				{ name: 'Succeeded', value: 'success', description: 'Only webhooks that were delivered' },
+				{ name: 'All', value: 'all', description: 'Every webhook, whatever its delivery status' },
+			],
+			default: 'fail',
+			description: 'Which webhooks to resend, by delivery status',
 		},
 	},
 	clientOrgId: {
@@ -210,6 +210,11 @@ export const operationProperty: INodeProperties = {
 	options: SEARCH_TYPES.map(({ name, value, action, description }) => ({ name, value, action, description })),
 	default: 'sync_session',
 };
+
+/** The canvas subtitle: the chosen operation's name. */
+export const OPERATION_SUBTITLE = `={{ ${JSON.stringify(
+	Object.fromEntries(SEARCH_TYPES.map((t) => [t.value, t.name])),
+)}[$parameter["operation"]] }}`;
 
 /** One UI field per API field, shown (and required) for exactly the search types that have it. */
 export const fieldProperties: INodeProperties[] = (Object.keys(FIELDS) as FieldName[]).map((name) => ({

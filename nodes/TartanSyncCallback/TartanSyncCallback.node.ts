@@ -81,7 +81,7 @@ export class TartanSyncCallback implements INodeType {
 			},
 			{
 				displayName:
-					'Sends each item as <b>application/json</b>, with the token as <code>Authorization: Bearer …</code>.',
+					'Sends each item as a JSON body (application/json), with the token in the Authorization header (Bearer).',
 				name: 'jsonNotice',
 				type: 'notice',
 				default: '',
@@ -89,7 +89,7 @@ export class TartanSyncCallback implements INodeType {
 			},
 			{
 				displayName:
-					'Sends each item as <b>multipart/form-data</b>, with <code>username</code> and <code>password</code> headers. Nested objects and arrays are sent as JSON text.',
+					'Sends each item as multipart/form-data, with the username and password headers. Nested objects and arrays are sent as JSON text.',
 				name: 'multipartNotice',
 				type: 'notice',
 				default: '',

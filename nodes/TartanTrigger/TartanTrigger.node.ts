@@ -52,6 +52,17 @@ export class TartanTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'tartanWebhookSigningApi', required: true, testedBy: 'tartanSigningKeyTest' }],
+		triggerPanel: {
+			header: 'Send a signed Tartan webhook to the Test URL',
+			executionsHelp: {
+				inactive:
+					"While you build, click 'Listen for test event' and have Tartan send a webhook to the Test URL (or, with the local sandbox, run: npm run send-event -- sync.events.employee.add with TARTAN_WEBHOOK_URL set to the Test URL). Then set the Production URL in the Tartan Console and publish the workflow.",
+				active:
+					'The workflow runs for every signed webhook Tartan sends to the Production URL. Its executions are listed under Executions.',
+			},
+			activationHint:
+				"Set this node's Production URL as your webhook URL in the Tartan Console, then publish the workflow.",
+		},
 		webhooks: [
 			{
 				name: 'default',
@@ -67,7 +78,8 @@ export class TartanTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'In the Tartan Console (or through your Tartan SPOC), set this node\'s <b>Production URL</b> as your webhook URL and activate the workflow. The <b>Test URL</b> works only while the editor is listening for a test event. Requests that are not signed with your app key are refused with 401.',
+					"In the Tartan Console (or through your Tartan SPOC), set this node's Production URL as your webhook URL, then publish (activate) the workflow. The Test URL works only while the editor is listening for a test event. Requests that are not signed with your app key are refused with 401.",
+
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
