@@ -193,6 +193,9 @@ export const SEARCH_TYPES = [
 }>;
 
 export type SearchType = (typeof SEARCH_TYPES)[number]['value'];
+
+/** The value n8n gives the operation when a user picks its injected "Custom API Call" entry. */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 export const SEARCH_TYPE_VALUES = SEARCH_TYPES.map((t) => t.value) as SearchType[];
 
 export function searchTypeOf(value: string) {
@@ -341,6 +344,13 @@ export function buildResendBody(
 	context: ValidationContext,
 ): IDataObject {
 	const spec = searchTypeOf(searchType);
+	if (searchType === CUSTOM_API_CALL) {
+		// n8n adds "Custom API Call" to the operation list of nodes whose credential authenticates.
+		throw new ResendValidationError(
+			'operation',
+			'is "Custom API Call", which this node does not make: use an HTTP Request node with the predefined credential type "Tartan API"',
+		);
+	}
 	if (!spec) {
 		throw new ResendValidationError('operation', `must be one of ${SEARCH_TYPE_VALUES.join(', ')}`);
 	}

@@ -160,6 +160,7 @@ describe('invalid parameters are refused before any request, naming the field', 
 		// operation
 		['unknown search type', 'by_magic', {}, 'operation', /must be one of sync_session,/],
 		['empty search type', '', {}, 'operation', /must be one of/],
+		['n8n\'s Custom API Call entry', '__CUSTOM_API_CALL__', {}, 'operation', /HTTP Request node with the predefined credential type "Tartan API"/],
 	];
 
 	it('has at least 40 cases across every search type', () => {
