@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { MultipartPart } from '../shared/multipart';
+import { isPlainObject } from '../shared/values';
 
 /**
  * The Sync Callback's documented fields (seed 000: EmployeeData and
@@ -58,7 +59,7 @@ export function recordFromFields(name: unknown, email: unknown, extra: FieldPair
 
 /** Checks name and email where present; returns the record with email trimmed. */
 export function validateEmployee(record: unknown): IDataObject {
-	if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+	if (!isPlainObject(record)) {
 		throw new EmployeeValidationError('item', 'must be a JSON object');
 	}
 	if (Object.keys(record).length === 0) {

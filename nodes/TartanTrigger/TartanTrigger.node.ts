@@ -18,11 +18,11 @@ import {
 	checkAge,
 	deliveryKeyOf,
 	isEventSelected,
-	isPlainObject,
 	parseEventList,
 	toOutputItems,
 	type OutputMode,
 } from './webhookPayload';
+import { isPlainObject } from '../shared/values';
 import {
 	FAILURE_MESSAGES,
 	SIGNATURE_HEADER,

@@ -1,6 +1,8 @@
 import { createHash } from 'crypto';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { isPlainObject } from '../shared/values';
+
 /** The webhook events Tartan documents; free text covers the ones it adds later. */
 export const KNOWN_EVENTS = [
 	{
@@ -39,10 +41,6 @@ export const DELIVERY_KEY_FIELD = 'deliveryKey';
 
 /** Key under which per-record items carry the webhook's envelope. */
 export const ENVELOPE_FIELD = 'webhook';
-
-export function isPlainObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Splits the free-text event list ("a, b\nc") into names. */
 export function parseEventList(text: string | undefined): string[] {

@@ -11,6 +11,7 @@ import {
 } from 'n8n-workflow';
 
 import { tartanBaseUrl } from './tartanConnection';
+import { isPlainObject } from './values';
 
 /** The Tartan credential types, with the names users see in n8n. */
 export const CREDENTIAL_NAMES = {
@@ -129,14 +130,12 @@ function parseBody(body: unknown): IDataObject {
 	if (typeof body === 'string') {
 		try {
 			const parsed: unknown = JSON.parse(body);
-			return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-				? (parsed as IDataObject)
-				: { response: parsed as IDataObject[keyof IDataObject] };
+			return isPlainObject(parsed) ? parsed : { response: parsed as IDataObject[keyof IDataObject] };
 		} catch {
 			return { response: body };
 		}
 	}
-	if (typeof body === 'object' && !Array.isArray(body)) return body as IDataObject;
+	if (isPlainObject(body)) return body;
 	return { response: body as IDataObject[keyof IDataObject] };
 }
 
