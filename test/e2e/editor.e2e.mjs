@@ -14,10 +14,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { N8nApi, OWNER, nodeOutput } from './lib/api.mjs';
+import { N8nApi, OWNER, nodeOutput } from '../../scripts/lib/api.mjs';
 import { CHROMIUM, ensureChromium, launchChromium } from './lib/browser-chromium.mjs';
 import { EditorPage, htmlText, squash, waitFor } from './lib/editor-page.mjs';
-import { PACKAGE_ROOT, packageBuildState, startN8n } from './lib/n8n.mjs';
+import { PACKAGE_ROOT, packageBuildState, startN8n } from '../../scripts/lib/n8n.mjs';
 
 const require = createRequire(import.meta.url);
 

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { N8nApi, nodeOutput, nodesThatRan } from './lib/api.mjs';
-import { PACKAGE_ROOT, packageBuildState, startN8n } from './lib/n8n.mjs';
+import { N8nApi, nodeOutput, nodesThatRan } from '../../scripts/lib/api.mjs';
+import { PACKAGE_ROOT, packageBuildState, startN8n } from '../../scripts/lib/n8n.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const workflows = path.join(here, 'workflows');

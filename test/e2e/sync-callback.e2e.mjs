@@ -10,9 +10,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { N8nApi, nodeOutput, nodesThatRan } from './lib/api.mjs';
+import { N8nApi, nodeOutput, nodesThatRan } from '../../scripts/lib/api.mjs';
 import { writeEvidence } from './lib/evidence.mjs';
-import { PACKAGE_ROOT, packageBuildState, startN8n, tail } from './lib/n8n.mjs';
+import { PACKAGE_ROOT, packageBuildState, startN8n, tail } from '../../scripts/lib/n8n.mjs';
 import { maskHeaders, randomJwt, randomSecret, stopAndScanForSecrets } from './lib/secrets.mjs';
 
 const require = createRequire(import.meta.url);

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { PACKAGE_ROOT } from './n8n.mjs';
+import { PACKAGE_ROOT } from '../../../scripts/lib/n8n.mjs';
 
 export const EVIDENCE_DIR = path.join(PACKAGE_ROOT, 'test-results', 'e2e');
 

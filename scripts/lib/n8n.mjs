@@ -1,5 +1,7 @@
 // Starts a real n8n (installed by n8n-install.mjs) on a free loopback port,
-// with a fresh user folder and SQLite, and this package loaded into it.
+// with a fresh user folder and SQLite, and this package loaded into it. The
+// same function starts the processes of n8n's queue mode (`command`: 'start'
+// for the main, 'webhook' for a webhook processor, 'worker'; see queue.mjs).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -10,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 import { ensureN8n } from './n8n-install.mjs';
 
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort() {
@@ -120,6 +122,12 @@ function baseEnv() {
  *  - publicUrl: the base URL n8n shows for the editor and webhooks (default
  *    `url`, http://127.0.0.1:<port>)
  *  - signalHandlers: false leaves SIGINT/SIGTERM/SIGHUP to the caller (default true)
+ *  - command: 'start' (default, the main process with the editor), 'webhook'
+ *    (a webhook processor: production webhooks only) or 'worker' (runs queued
+ *    executions; `port` is then its health-check port). Readiness differs:
+ *    the main's REST API and editor; a webhook processor's /healthz/readiness;
+ *    a worker's health-check server (QUEUE_HEALTH_CHECK_*, set here).
+ *  - name: a label for logs and errors (default: the command)
  * Resolves to { url, publicUrl, port, userFolder, logFile, process, packageName, stop(), logText(), waitForWebhook() }.
  */
 export async function startN8n({
@@ -132,7 +140,10 @@ export async function startN8n({
 	port: fixedPort,
 	publicUrl: fixedPublicUrl,
 	signalHandlers = true,
+	command = 'start',
+	name = command,
 } = {}) {
+	if (!['start', 'webhook', 'worker'].includes(command)) throw new Error(`startN8n: unknown command ${command}`);
 	const { bin, version } = await ensureN8n();
 	installExitHook({ signals: signalHandlers });
 	const [freeA, brokerPort] = await distinctFreePorts(2, fixedPort);
@@ -213,10 +224,18 @@ export async function startN8n({
 	} else if (load !== false) {
 		throw new Error(`startN8n: unknown load option ${load}`);
 	}
+	if (command === 'worker') {
+		// A worker has no HTTP server of its own but this one, for readiness
+		Object.assign(env, {
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: String(port),
+			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+		});
+	}
 	Object.assign(env, extraEnv);
 
 	const out = fs.openSync(logFile, 'a');
-	const child = spawn(process.execPath, [bin, 'start'], {
+	const child = spawn(process.execPath, [bin, command], {
 		cwd: userFolder,
 		env,
 		detached: true, // own process group, so that stop() reaches the task runner too
@@ -259,11 +278,19 @@ export async function startN8n({
 		publicUrl,
 		port,
 		version,
+		command,
+		name,
 		userFolder,
 		logFile,
 		process: child,
 		packageName,
 		logText,
+		/** Sends `signal` to n8n's process group (n8n and its task runner) and resolves when n8n has exited; the folder stays. */
+		kill: async (signal = 'SIGKILL') => {
+			if (exited === null) killGroup(signal);
+			return await exitPromise;
+		},
+		exited: () => exited,
 		/** Synchronous last resort (process exit): SIGKILL the group, drop the folder. */
 		killNow: () => {
 			if (exited === null) killGroup('SIGKILL');
@@ -322,7 +349,7 @@ export async function startN8n({
 	running.add(instance);
 
 	try {
-		await waitReady(instance, () => exited, startTimeoutMs);
+		await waitReady(instance, () => exited, startTimeoutMs, command);
 	} catch (error) {
 		await instance.stop({ keepFolder: true });
 		throw error;
@@ -345,18 +372,22 @@ export function tail(text, lines = 60) {
 /**
  * /healthz answers as soon as the HTTP server listens, before n8n has loaded
  * nodes and registered its REST API; /healthz/readiness once the database is
- * migrated. Ready here means: readiness is 200 and an unauthenticated REST
- * endpoint (/rest/settings) answers 200, and the log says the editor is up.
+ * migrated. Ready here means, for the main: readiness is 200 and an
+ * unauthenticated REST endpoint (/rest/settings) answers 200, and the log says
+ * the editor is up; for a webhook processor or a worker: readiness is 200
+ * (their servers start only after nodes are loaded and the database and
+ * Redis connected).
  */
-async function waitReady(instance, exited, timeoutMs) {
+async function waitReady(instance, exited, timeoutMs, command) {
 	const deadline = Date.now() + timeoutMs;
 	let last = 'no answer';
 	while (Date.now() < deadline) {
 		const gone = exited();
-		if (gone) throw new Error(`n8n exited during start (${JSON.stringify(gone)}); log ${instance.logFile}:\n${tail(instance.logText())}`);
+		if (gone) throw new Error(`n8n ${instance.name} exited during start (${JSON.stringify(gone)}); log ${instance.logFile}:\n${tail(instance.logText())}`);
 		try {
 			const ready = await fetch(`${instance.url}/healthz/readiness`);
 			last = `readiness ${ready.status}`;
+			if (ready.ok && command !== 'start') return;
 			if (ready.ok) {
 				const settings = await fetch(`${instance.url}/rest/settings`);
 				last = `settings ${settings.status}`;
@@ -367,5 +398,5 @@ async function waitReady(instance, exited, timeoutMs) {
 		}
 		await sleep(250);
 	}
-	throw new Error(`n8n not ready after ${timeoutMs} ms (last: ${last}); log ${instance.logFile}:\n${tail(instance.logText())}`);
+	throw new Error(`n8n ${instance.name} not ready after ${timeoutMs} ms (last: ${last}); log ${instance.logFile}:\n${tail(instance.logText())}`);
 }

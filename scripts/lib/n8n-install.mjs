@@ -4,7 +4,7 @@
 //
 // A first install takes ~4 minutes (2,000+ packages, sqlite3 compiled from
 // source) and ~2.3 GB; later runs reuse it. Run this file directly to
-// pre-install: `node test/e2e/lib/n8n-install.mjs`.
+// pre-install: `node scripts/lib/n8n-install.mjs`.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
