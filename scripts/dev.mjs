@@ -15,7 +15,14 @@
 //    docs/workflows/*.json (by name, imported once; the one with the Tartan
 //    Trigger is activated)
 //
-// Ctrl-C stops everything it started. Delete .n8n-dev/ to start from scratch.
+// `npm run dev -- --queue` runs the same in n8n's queue mode instead: PostgreSQL
+// and Redis (Debian's packages, installed if missing), a main process on
+// :5678, a webhook processor on :5688 that takes the production webhooks, and
+// two workers, each process with the package installed in its own user
+// folder under .n8n-dev-queue/ (PostgreSQL's data too).
+//
+// Ctrl-C stops everything it started. Delete .n8n-dev/ (or .n8n-dev-queue/)
+// to start from scratch.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -26,6 +33,7 @@ import path from 'node:path';
 import { N8nApi, substitute } from './lib/api.mjs';
 import { ensureN8n, n8nVersion } from './lib/n8n-install.mjs';
 import { PACKAGE_ROOT, packageBuildState, startN8n } from './lib/n8n.mjs';
+import { startQueueStack } from './lib/queue.mjs';
 
 const require = createRequire(import.meta.url);
 const { startSandbox, SANDBOX_CREDENTIALS } = require(path.join(PACKAGE_ROOT, 'test', 'sandbox', 'server.js'));
@@ -39,7 +47,14 @@ export const DEV_LOGIN = Object.freeze({
 	password: 'Tartan-Dev-1234',
 });
 
-const DEV_FOLDER = path.join(PACKAGE_ROOT, '.n8n-dev');
+const args = process.argv.slice(2);
+const unknown = args.filter((arg) => arg !== '--queue');
+if (unknown.length > 0) {
+	process.stderr.write(`[dev] unknown argument ${unknown.join(' ')}; usage: npm run dev [-- --queue]\n`);
+	process.exit(2);
+}
+const QUEUE = args.includes('--queue');
+const DEV_FOLDER = path.join(PACKAGE_ROOT, QUEUE ? '.n8n-dev-queue' : '.n8n-dev');
 const DIST = path.join(PACKAGE_ROOT, 'dist');
 const WORKFLOWS_DIR = path.join(PACKAGE_ROOT, 'docs', 'workflows');
 const FALLBACK_TRIGGER_WORKFLOW = path.join(PACKAGE_ROOT, 'test', 'e2e', 'workflows', 'tartan-trigger.json');
@@ -48,6 +63,14 @@ const PACKAGE = 'n8n-nodes-tartan';
 
 const n8nPort = parsePort('N8N_PORT', 5678);
 const sandboxPort = parsePort('SANDBOX_PORT', 5680);
+// Queue mode: fixed ports for the other processes and services
+const QUEUE_PORTS = {
+	main: n8nPort,
+	webhook: parsePort('N8N_WEBHOOK_PORT', 5688),
+	postgres: parsePort('POSTGRES_PORT', 5689),
+	redis: parsePort('REDIS_PORT', 5690),
+	workers: [parsePort('N8N_WORKER1_PORT', 5691), parsePort('N8N_WORKER2_PORT', 5692)],
+};
 const publicUrl = `http://localhost:${n8nPort}`;
 
 function parsePort(name, fallback) {
@@ -207,8 +230,9 @@ const triggerNodeOf = (workflow) => workflow.nodes?.find((node) => node.type ===
  * Owner (first run) or login, a fresh API key for this launcher, the sandbox
  * credentials and the example workflows. Returns what the banner shows.
  */
-async function setUp(n8n, sandbox) {
-	const api = new N8nApi(n8n.url);
+async function setUp(runtime, sandbox) {
+	const { editor, webhooks } = runtime;
+	const api = new N8nApi(editor.url);
 	const info = { ownerCreated: false, loggedIn: true, credentials: [], imported: [], existing: [], trigger: undefined };
 	const settings = await api.rest('GET', '/settings');
 	if (settings?.userManagement?.showSetupOnFirstLoad) {
@@ -283,28 +307,37 @@ async function setUp(n8n, sandbox) {
 				id: workflow.id,
 				active: workflow.active === true,
 				webhookPath,
-				productionUrl: `${n8n.publicUrl}/webhook/${webhookPath}`,
-				testUrl: `${n8n.publicUrl}/webhook-test/${webhookPath}`,
+				productionUrl: `${webhooks.publicUrl}/webhook/${webhookPath}`,
+				testUrl: `${editor.publicUrl}/webhook-test/${webhookPath}`,
 			};
 		}
 	}
-	if (info.trigger?.active) await n8n.waitForWebhook(info.trigger.webhookPath).catch(() => {});
+	if (info.trigger?.active) await webhooks.waitForWebhook(info.trigger.webhookPath).catch(() => {});
 	return info;
 }
 
-function banner(n8n, sandbox, info) {
+function banner(runtime, sandbox, info) {
+	const n8n = runtime.editor;
 	const lines = [
 		'',
 		'==================================================================',
-		` n8n-nodes-tartan dev: n8n ${n8nVersion()} with this package and the Tartan sandbox`,
+		` n8n-nodes-tartan dev: n8n ${n8nVersion()}${QUEUE ? ' in queue mode' : ''} with this package and the Tartan sandbox`,
 		'==================================================================',
 		'',
 		` Editor      ${n8n.publicUrl}`,
 		`   login     ${DEV_LOGIN.email} / ${DEV_LOGIN.password}${info.ownerCreated ? '   (owner created now)' : ''}`,
 		` Sandbox     ${sandbox.url}   (a local stand-in for Tartan; requests are logged below)`,
-		` Data        ${path.relative(process.cwd(), DEV_FOLDER) || DEV_FOLDER}/ (workflows survive restarts; delete it to start over), log: ${path.relative(process.cwd(), n8n.logFile)}`,
-		'',
+		` Data        ${path.relative(process.cwd(), DEV_FOLDER) || DEV_FOLDER}/ (workflows survive restarts; delete it to start over)`,
 	];
+	if (QUEUE) {
+		lines.push(
+			` Queue mode  main ${n8n.url} (editor, API; no production webhooks)`,
+			`             webhook processor ${runtime.webhooks.publicUrl} (production webhooks)`,
+			`             workers ${runtime.workers.map((w) => `${w.name} (health ${w.url}/healthz)`).join(', ')}`,
+			`             PostgreSQL 127.0.0.1:${runtime.postgres.port} (database ${runtime.postgres.database}, user postgres), Redis 127.0.0.1:${runtime.redis.port}`,
+		);
+	}
+	lines.push(` Logs        ${runtime.processes.map((p) => path.relative(process.cwd(), p.logFile)).join(', ')}`, '');
 	if (info.loggedIn) {
 		lines.push(' Credentials (already in n8n, pointing at the sandbox):');
 		for (const c of info.credentials) lines.push(`   ${c.name.padEnd(42)} ${c.type}${c.created ? '   (created now)' : ''}`);
@@ -331,10 +364,56 @@ function banner(n8n, sandbox, info) {
 	process.stdout.write(lines.join('\n') + '\n');
 }
 
+// ---------------------------------------------------------------- n8n runtime
+
+/**
+ * One n8n (default) or the queue-mode stack (--queue), as one object:
+ * { editor, webhooks, processes, stop(), killNow() } (+ workers, postgres,
+ * redis in queue mode).
+ */
+async function startRuntime() {
+	if (!QUEUE) {
+		const n8n = await startN8n({ userFolder: DEV_FOLDER, port: n8nPort, publicUrl, signalHandlers: false });
+		return { editor: n8n, webhooks: n8n, processes: [n8n], stop: () => n8n.stop(), killNow: () => n8n.killNow() };
+	}
+	const stack = await startQueueStack({
+		workers: 2,
+		ports: QUEUE_PORTS,
+		publicHost: 'localhost',
+		folders: {
+			main: path.join(DEV_FOLDER, 'main'),
+			webhook: path.join(DEV_FOLDER, 'webhook'),
+			workers: [path.join(DEV_FOLDER, 'worker-1'), path.join(DEV_FOLDER, 'worker-2')],
+			postgres: path.join(DEV_FOLDER, 'postgres'),
+		},
+		signalHandlers: false,
+		log,
+	});
+	return {
+		editor: stack.main,
+		webhooks: stack.webhook,
+		workers: stack.workers,
+		postgres: stack.postgres,
+		redis: stack.redis,
+		processes: stack.processes,
+		stop: () => stack.stop(),
+		killNow: () => {
+			for (const p of stack.processes) p.killNow();
+			stack.postgres.killNow();
+			stack.redis.killNow();
+		},
+	};
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
 	if (!(await portFree(n8nPort))) fail(`port ${n8nPort} is in use (another n8n?); stop it or set N8N_PORT`);
+	if (QUEUE) {
+		for (const [name, port] of [['N8N_WEBHOOK_PORT', QUEUE_PORTS.webhook], ['POSTGRES_PORT', QUEUE_PORTS.postgres], ['REDIS_PORT', QUEUE_PORTS.redis], ['N8N_WORKER1_PORT', QUEUE_PORTS.workers[0]], ['N8N_WORKER2_PORT', QUEUE_PORTS.workers[1]]]) {
+			if (!(await portFree(port))) fail(`port ${port} is in use; stop what uses it or set ${name}`);
+		}
+	}
 	if (!(await portFree(sandboxPort))) fail(`port ${sandboxPort} is in use (npm run sandbox?); stop it or set SANDBOX_PORT`);
 
 	log('building the package (tsc, gulp build:icons)...');
@@ -349,12 +428,11 @@ async function main() {
 
 	const sandbox = await startSandbox({ port: sandboxPort, host: '127.0.0.1', onResponse: (record) => process.stdout.write(`[sandbox] ${logLine(record)}\n`) });
 
-	const n8nOptions = { userFolder: DEV_FOLDER, port: n8nPort, publicUrl, signalHandlers: false };
 	let deployedHash = distHash();
-	log(`starting n8n on ${publicUrl} (user folder ${DEV_FOLDER})...`);
+	log(QUEUE ? `starting n8n in queue mode (data in ${DEV_FOLDER})...` : `starting n8n on ${publicUrl} (user folder ${DEV_FOLDER})...`);
 	let n8n;
 	try {
-		n8n = await startN8n(n8nOptions);
+		n8n = await startRuntime();
 	} catch (error) {
 		await sandbox.close();
 		fail(`n8n did not start: ${error.message}`);
@@ -394,12 +472,12 @@ async function main() {
 			log('dist/ changed: restarting n8n with the new build...');
 			await n8n?.stop();
 			deployedHash = distHash();
-			n8n = await startN8n(n8nOptions);
+			n8n = await startRuntime();
 			log(`n8n restarted with the new build: reload ${publicUrl} in the browser`);
 		} catch (error) {
 			n8n = undefined;
 			log(`n8n did not start with this build: ${error.message.split('\n')[0]}`);
-			log(`see ${path.join(DEV_FOLDER, 'n8n.log')}; it is started again on the next change`);
+			log(`see the n8n.log files under ${DEV_FOLDER}; it is started again on the next change`);
 		} finally {
 			restarting = false;
 		}

@@ -14,6 +14,7 @@ import { N8nApi, nodeOutput, nodesThatRan } from '../../scripts/lib/api.mjs';
 import { writeEvidence } from './lib/evidence.mjs';
 import { PACKAGE_ROOT, packageBuildState, startN8n, tail } from '../../scripts/lib/n8n.mjs';
 import { maskHeaders, randomJwt, randomSecret, stopAndScanForSecrets } from './lib/secrets.mjs';
+import { ALL_BYTES, CSV_NAME, CSV_TEXT, describePart, expectedMultipartParts, sha256 } from './lib/sync-callback-cases.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,25 +29,9 @@ const OK_ANSWER = { success: true, message: 'Sync successful' };
 // for credential types with an `authenticate` block.
 const HTTP_DOMAINS = { allowedHttpRequestDomains: 'all' };
 
-// The file the Code node makes: UTF-8 with a BOM, CRLF line ends, non-ASCII
-// text, under a non-ASCII file name (umlaut, en dash, CJK).
-const CSV_TEXT = '\ufeffemployeeId,name,email\r\n14,Zoë Fernandes,zoe@tartanhq.com\r\n15,"山田, 太郎",taro@tartanhq.com\r\n';
-const CSV_NAME = 'Gehälter Zoë 2025 – 山田.csv';
-const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-
 function executionError(execution) {
 	const error = execution?.data?.resultData?.error ?? execution?.data?.resultData?.runData?.[NODE]?.[0]?.error;
 	return error ? `${error.message ?? ''} | ${error.description ?? ''}` : '';
-}
-
-/** A multipart part as recorded by the sandbox (busboy), in a form deepEqual and reports can use. */
-function describePart(part) {
-	if (!('data' in part)) return { name: part.name, value: part.value };
-	return { name: part.name, filename: part.filename, mimeType: part.mimeType, bytes: part.data.length, sha256: sha256(part.data) };
-}
-
-function sha256(buffer) {
-	return require('node:crypto').createHash('sha256').update(buffer).digest('hex');
 }
 
 /** The documented multipart encoding of a record (README: numbers/booleans as text, null empty, objects as JSON text). */
@@ -247,13 +232,7 @@ describe('Tartan Sync Callback in a real n8n', { skip, timeout: 600_000 }, () =>
 		assert.equal(request.response.status, 200, JSON.stringify(request.response.body));
 
 		const csvBytes = Buffer.from(CSV_TEXT, 'utf8');
-		assert.deepEqual(request.parts.map(describePart), [
-			{ name: 'name', value: employee.name },
-			{ name: 'email', value: employee.email },
-			{ name: 'employeeId', value: employee.employeeId },
-			{ name: 'file', filename: CSV_NAME, mimeType: 'text/csv', bytes: csvBytes.length, sha256: sha256(csvBytes) },
-			{ name: 'blob', filename: 'all-bytes.bin', mimeType: 'application/octet-stream', bytes: 256, sha256: sha256(ALL_BYTES) },
-		]);
+		assert.deepEqual(request.parts.map(describePart), expectedMultipartParts(employee));
 		assert.ok(request.parts[3].data.equals(csvBytes), 'the CSV arrives byte for byte (BOM, CRLF, UTF-8)');
 		assert.ok(request.parts[4].data.equals(ALL_BYTES), 'all 256 byte values arrive unchanged');
 		// The file name travels as raw UTF-8 in Content-Disposition (RFC 7578), not percent- or RFC 2231-encoded
