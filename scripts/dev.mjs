@@ -331,7 +331,7 @@ function banner(runtime, sandbox, info) {
 	];
 	if (QUEUE) {
 		lines.push(
-			` Queue mode  main ${n8n.url} (editor, API; no production webhooks)`,
+			` Queue mode  main ${n8n.publicUrl} (editor, API; no production webhooks)`,
 			`             webhook processor ${runtime.webhooks.publicUrl} (production webhooks)`,
 			`             workers ${runtime.workers.map((w) => `${w.name} (health ${w.url}/healthz)`).join(', ')}`,
 			`             PostgreSQL 127.0.0.1:${runtime.postgres.port} (database ${runtime.postgres.database}, user postgres), Redis 127.0.0.1:${runtime.redis.port}`,

@@ -43,7 +43,8 @@ function aptInstall(packages, why) {
 	if (process.getuid?.() !== 0) {
 		throw new Error(`${why}: install the Debian packages ${packages.join(' ')} (apt-get install ${packages.join(' ')}), or run as root`);
 	}
-	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	// Non-interactive; ucf keeps a config file written before the install (createcluster.conf below)
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', UCF_FORCE_CONFFOLD: '1' };
 	const started = Date.now();
 	if (!aptUpdated) {
 		log('apt-get update...');
