@@ -44,6 +44,19 @@ export function packageBuildState(packageRoot = PACKAGE_ROOT) {
 	};
 }
 
+/** Sends `signal` to a child started with `detached: true` and its whole process group (or to the child alone if that fails). */
+export function killProcessGroup(child, signal) {
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		try {
+			child.kill(signal);
+		} catch {
+			/* gone */
+		}
+	}
+}
+
 const running = new Set();
 let exitHookInstalled = false;
 
@@ -260,17 +273,7 @@ export async function startN8n({
 		}
 	};
 
-	const killGroup = (signal) => {
-		try {
-			process.kill(-child.pid, signal);
-		} catch {
-			try {
-				child.kill(signal);
-			} catch {
-				/* gone */
-			}
-		}
-	};
+	const killGroup = (signal) => killProcessGroup(child, signal);
 
 	let stopping;
 	const instance = {

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { freePort } from './n8n.mjs';
+import { freePort, killProcessGroup } from './n8n.mjs';
 
 function log(message) {
 	process.stderr.write(`[services] ${message}\n`);
@@ -95,17 +95,7 @@ function installExitHook() {
 	});
 }
 
-function killGroup(child, signal) {
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		try {
-			child.kill(signal);
-		} catch {
-			/* gone */
-		}
-	}
-}
+const killGroup = killProcessGroup;
 
 /** Waits until a TCP connection to host:port succeeds (or the process exits). */
 async function waitForPort(host, port, { exited, timeoutMs, what, logFile }) {
