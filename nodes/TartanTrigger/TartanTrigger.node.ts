@@ -23,6 +23,7 @@ import {
 	type OutputMode,
 } from './webhookPayload';
 import { isPlainObject } from '../shared/values';
+import { RejectionLog, refusalKey, refusalLine, type Refusal } from './rejectionLog';
 import {
 	FAILURE_MESSAGES,
 	SIGNATURE_HEADER,
@@ -33,10 +34,53 @@ import {
 
 const CREDENTIAL = 'tartanWebhookSigningApi';
 
-/** Answers without starting the workflow: a small JSON body, never a secret. */
-function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+/** Refusal lines, rate-limited per trigger node and reason (shared by every workflow in this n8n process). */
+const rejectionLog = new RejectionLog();
+
+type WebhookRequest = ReturnType<IWebhookFunctions['getRequestObject']>;
+
+/**
+ * Writes the line about a refused or ignored delivery through n8n's logger
+ * (warn for a refusal, info for an ignored event), rate-limited: reason,
+ * workflow, node, remote address, body length; nothing of the key, the
+ * signature or the body.
+ */
+function logRefusal(context: IWebhookFunctions, req: WebhookRequest, status: number, reason: string): void {
+	const workflow = context.getWorkflow?.();
+	const refusal: Refusal = {
+		reason,
+		status,
+		workflowId: workflow?.id,
+		workflowName: workflow?.name,
+		node: context.getNode?.()?.name ?? 'Tartan Trigger',
+		remoteAddress: req.ip ?? req.socket?.remoteAddress,
+		bodyBytes: req.rawBody?.length ?? 0,
+	};
+	const admission = rejectionLog.admit(refusalKey(refusal), Date.now());
+	if (!admission.log) return;
+	const line = refusalLine(refusal, admission.heldBack);
+	const meta = { ...refusal, heldBack: admission.heldBack };
+	if (status >= 300) context.logger.warn(line, meta);
+	else context.logger.info(line, meta);
+}
+
+/** Answers without starting the workflow (a small JSON body, never a secret), and logs why. */
+function refuse(
+	context: IWebhookFunctions,
+	req: WebhookRequest,
+	status: number,
+	reason: string,
+	body: IDataObject,
+): IWebhookResponseData {
+	logRefusal(context, req, status, reason);
 	context.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
+}
+
+/** Whether reading the body failed because it is over n8n's payload size limit (N8N_PAYLOAD_SIZE_MAX). */
+function isTooLarge(error: unknown): boolean {
+	const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
+	return status === 413 || type === 'entity.too.large';
 }
 
 export class TartanTrigger implements INodeType {
@@ -216,6 +260,20 @@ export class TartanTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
 
+		// n8n reads the raw body for most content types, but not for multipart/*:
+		// read it here, so the signature is checked over the exact bytes whatever
+		// the Content-Type (n8n has already removed any gzip/deflate encoding).
+		if (!req.rawBody && typeof req.readRawBody === 'function') {
+			try {
+				await req.readRawBody();
+			} catch (error) {
+				if (isTooLarge(error)) {
+					return refuse(this, req, 413, 'body_too_large', { error: 'body_too_large', message: 'The body is larger than this n8n accepts.' });
+				}
+				return refuse(this, req, 400, 'unreadable_body', { error: 'unreadable_body', message: 'The request body could not be read.' });
+			}
+		}
+
 		let appKey: unknown;
 		let previousAppKey: unknown;
 		try {
@@ -234,28 +292,30 @@ export class TartanTrigger implements INodeType {
 			previousAppKey: typeof previousAppKey === 'string' ? previousAppKey : undefined,
 		});
 		if (!check.valid) {
-			return answer(this, 401, { error: 'invalid_signature', reason: check.reason, message: FAILURE_MESSAGES[check.reason] });
+			return refuse(this, req, 401, check.reason, { error: 'invalid_signature', reason: check.reason, message: FAILURE_MESSAGES[check.reason] });
 		}
 
 		let payload: unknown;
 		try {
 			payload = JSON.parse(req.rawBody.toString('utf8'));
 		} catch (error) {
-			return answer(this, 400, { error: 'invalid_json', message: `The body is not JSON: ${(error as Error).message}` });
+			return refuse(this, req, 400, 'invalid_json', { error: 'invalid_json', message: `The body is not JSON: ${(error as Error).message}` });
 		}
 		if (!isPlainObject(payload)) {
-			return answer(this, 400, { error: 'invalid_payload', message: 'The body is not a JSON object.' });
+			return refuse(this, req, 400, 'invalid_payload', { error: 'invalid_payload', message: 'The body is not a JSON object.' });
 		}
 
 		const events = this.getNodeParameter('events', []) as string[];
 		const customEvents = parseEventList(this.getNodeParameter('customEvents', '') as string);
 		if (!isEventSelected(payload.event, events, customEvents)) {
+			logRefusal(this, req, 200, 'event_not_selected');
 			return { webhookResponse: { received: true, ignored: 'event not selected in the Tartan Trigger' } };
 		}
 
 		const options = this.getNodeParameter('options', {}) as { includeHeaders?: boolean; maxAgeMinutes?: number };
 		const age = checkAge(payload.timeStamp, options.maxAgeMinutes ?? 0, Date.now());
 		if (!age.ok) {
+			logRefusal(this, req, 200, 'too_old');
 			return { webhookResponse: { received: true, ignored: age.reason } };
 		}
 

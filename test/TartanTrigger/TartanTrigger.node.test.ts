@@ -39,15 +39,27 @@ interface Call {
 	signatures?: string[];
 	credentials?: IDataObject | Error;
 	params?: IDataObject;
+	/** n8n's readRawBody() for a body it did not read itself (multipart): resolves to the bytes, or rejects. */
+	readRawBody?: () => Promise<Buffer>;
+	/** The workflow id (refusal lines are rate-limited per workflow, node and reason): a fresh one per call unless given. */
+	workflowId?: string;
 }
 
-function webhookContext({ rawBody, signatures = [], credentials = { appKey: APP_KEY }, params = {} }: Call) {
+function webhookContext({ rawBody, signatures = [], credentials = { appKey: APP_KEY }, params = {}, readRawBody, workflowId }: Call) {
 	const context = mock<IWebhookFunctions>();
 	const rawHeaders = ['Content-Type', 'application/json', 'Host', 'n8n.local'];
 	for (const signature of signatures) rawHeaders.push('Tartan-Signature', signature);
 	const headers: IDataObject = { 'content-type': 'application/json', host: 'n8n.local' };
 	if (signatures.length > 0) headers['tartan-signature'] = signatures.join(', ');
-	context.getRequestObject.mockReturnValue({ rawBody, rawHeaders, headers } as never);
+	const request: IDataObject = { rawBody, rawHeaders, headers, ip: '203.0.113.7' };
+	if (readRawBody) {
+		request.readRawBody = async () => {
+			request.rawBody = await readRawBody();
+		};
+	}
+	context.getRequestObject.mockReturnValue(request as never);
+	context.getWorkflow.mockReturnValue({ id: workflowId ?? randomBytes(8).toString('hex'), name: 'HR sync', active: true });
+	context.getNode.mockReturnValue({ name: 'Tartan Trigger' } as INode);
 
 	const response = { status: jest.fn(), json: jest.fn() };
 	response.status.mockReturnValue(response);
@@ -244,6 +256,81 @@ describe('Tartan Trigger webhook()', () => {
 		const keys = (r: typeof first) => r.result.workflowData![0].map((i) => i.json.deliveryKey);
 		expect(keys(again)).toEqual(keys(first));
 		expect(new Set(keys(first)).size).toBe(employeeAddDelta.body.length);
+	});
+});
+
+describe('Tartan Trigger: bodies n8n did not read, and refusals in the log', () => {
+	it('reads a body n8n left unread (multipart/*) itself and verifies those exact bytes', async () => {
+		const rawBody = bytesOf(employeeUpdate);
+		const { result, response } = await deliver({ readRawBody: async () => rawBody, signatures: [sign(APP_KEY, rawBody)] });
+		expect(response.status).not.toHaveBeenCalled();
+		expect(result.workflowData![0][0].json).toEqual({ ...employeeUpdate, deliveryKey: employeeUpdate.requestId });
+	});
+
+	it('answers 401 for such a body signed over other bytes', async () => {
+		const rawBody = bytesOf(employeeUpdate);
+		const { result, response } = await deliver({ readRawBody: async () => rawBody, signatures: [sign(APP_KEY, Buffer.from('other'))] });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.status).toHaveBeenCalledWith(401);
+	});
+
+	it('answers 413 (never throws) when the body is over n8n\'s size limit, and 400 when it cannot be read', async () => {
+		const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' });
+		const big = await deliver({ readRawBody: async () => Promise.reject(tooLarge), signatures: ['a'.repeat(64)] });
+		expect(big.result).toEqual({ noWebhookResponse: true });
+		expect(big.response.status).toHaveBeenCalledWith(413);
+		expect(big.response.json).toHaveBeenCalledWith(expect.objectContaining({ error: 'body_too_large' }));
+		const broken = await deliver({ readRawBody: async () => Promise.reject(new Error('aborted')), signatures: ['a'.repeat(64)] });
+		expect(broken.response.status).toHaveBeenCalledWith(400);
+		expect(broken.response.json).toHaveBeenCalledWith(expect.objectContaining({ error: 'unreadable_body' }));
+		expect(broken.logger.warn.mock.calls[0][0]).toContain('reason=unreadable_body');
+	});
+
+	it.each([
+		['a wrong key', (b: Buffer) => [sign('not-the-key', b)], 'signature_mismatch', 401],
+		['no header', () => [], 'missing_signature', 401],
+		['a malformed header', () => ['sha256=' + 'a'.repeat(64)], 'malformed_signature', 401],
+		['two headers', (b: Buffer) => [sign(APP_KEY, b), sign(APP_KEY, b)], 'repeated_signature', 401],
+	])('logs a refusal for %s at warn: reason, status, workflow, node, remote address, body length; no key, signature or body', async (_label, sigs, reason, status) => {
+		const rawBody = bytesOf(employeeUpdate);
+		const signatures = sigs(rawBody);
+		const { logger } = await deliver({ rawBody, signatures, workflowId: `wf-${reason}` });
+		expect(logger.warn).toHaveBeenCalledTimes(1);
+		const [line, meta] = logger.warn.mock.calls[0];
+		expect(line).toBe(
+			`Tartan Trigger refused a delivery: reason=${reason} status=${status} workflow=wf-${reason} workflowName="HR sync" node="Tartan Trigger" remoteAddress=203.0.113.7 bodyBytes=${rawBody.length}`,
+		);
+		expect(meta).toEqual(expect.objectContaining({ reason, status, workflowId: `wf-${reason}`, remoteAddress: '203.0.113.7', bodyBytes: rawBody.length }));
+		const logged = JSON.stringify(logger.warn.mock.calls);
+		expect(logged).not.toContain(APP_KEY);
+		for (const signature of signatures) expect(logged).not.toContain(signature.replace(/^sha256=/, ''));
+		expect(logged).not.toContain(employeeUpdate.requestId);
+		expect(logged).not.toContain('tartanhq.com');
+	});
+
+	it('logs a signed body that is not a JSON object at warn, and an unselected event at info', async () => {
+		const notObject = Buffer.from('[1,2,3]');
+		const refused = await deliver({ rawBody: notObject, signatures: [sign(APP_KEY, notObject)] });
+		expect(refused.logger.warn.mock.calls[0][0]).toContain('reason=invalid_payload status=400');
+		const ignored = await deliverSigned(employeeUpdate, { events: ['sync.events.initiated'] });
+		expect(ignored.logger.warn).not.toHaveBeenCalled();
+		expect(ignored.logger.info.mock.calls[0][0]).toMatch(/^Tartan Trigger ignored a delivery: reason=event_not_selected status=200 /);
+	});
+
+	it('rate-limits a flood: one line per workflow, node and reason, and the next line counts what was held back', async () => {
+		const rawBody = bytesOf(employeeUpdate);
+		const warnings: string[] = [];
+		const workflowId = `flood-${randomBytes(4).toString('hex')}`;
+		for (let i = 0; i < 200; i++) {
+			const { logger } = await deliver({ rawBody, signatures: [sign(`wrong-${i}`, rawBody)], workflowId });
+			warnings.push(...logger.warn.mock.calls.map((call) => call[0] as string));
+		}
+		expect(warnings).toHaveLength(1);
+		// Another reason, or another workflow, has its own line
+		const other = await deliver({ rawBody, signatures: [], workflowId });
+		expect(other.logger.warn).toHaveBeenCalledTimes(1);
+		const elsewhere = await deliver({ rawBody, signatures: [sign('x', rawBody)] });
+		expect(elsewhere.logger.warn).toHaveBeenCalledTimes(1);
 	});
 });
 
