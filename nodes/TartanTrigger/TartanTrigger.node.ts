@@ -260,15 +260,24 @@ export class TartanTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
 
-		// n8n reads the raw body for most content types, but not for multipart/*:
-		// read it here, so the signature is checked over the exact bytes whatever
-		// the Content-Type (n8n has already removed any gzip/deflate encoding).
+		// n8n reads the raw body before the node runs, except where it does not
+		// (multipart/*, or a version that leaves some content types unread): read
+		// it here then, so the signature is checked over the exact bytes (after
+		// n8n has removed any gzip/deflate Content-Encoding).
 		if (!req.rawBody && typeof req.readRawBody === 'function') {
 			try {
 				await req.readRawBody();
 			} catch (error) {
 				if (isTooLarge(error)) {
 					return refuse(this, req, 413, 'body_too_large', { error: 'body_too_large', message: 'The body is larger than this n8n accepts.' });
+				}
+				if (/^multipart\//i.test(String(req.headers?.['content-type'] ?? ''))) {
+					// n8n parses multipart/form-data bodies itself (for every webhook node)
+					// before the node runs: their bytes are gone and cannot be verified.
+					return refuse(this, req, 415, 'multipart_body', {
+						error: 'unsupported_content_type',
+						message: 'n8n reads multipart/form-data bodies itself before the Tartan Trigger runs, so their bytes cannot be verified. Tartan sends application/json.',
+					});
 				}
 				return refuse(this, req, 400, 'unreadable_body', { error: 'unreadable_body', message: 'The request body could not be read.' });
 			}

@@ -286,6 +286,17 @@ describe('Tartan Trigger: bodies n8n did not read, and refusals in the log', () 
 		expect(broken.logger.warn.mock.calls[0][0]).toContain('reason=unreadable_body');
 	});
 
+	it('answers 415 for a multipart/form-data body n8n has already consumed (its bytes cannot be verified)', async () => {
+		const { context, response, logger } = webhookContext({ readRawBody: async () => Promise.reject(Object.assign(new Error('stream is not readable'), { type: 'stream.not.readable' })), signatures: ['a'.repeat(64)] });
+		const request = context.getRequestObject() as unknown as IDataObject;
+		request.headers = { 'content-type': 'multipart/form-data; boundary=x' };
+		const result = await new TartanTrigger().webhook.call(context);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.status).toHaveBeenCalledWith(415);
+		expect(response.json).toHaveBeenCalledWith(expect.objectContaining({ error: 'unsupported_content_type' }));
+		expect(logger.warn.mock.calls[0][0]).toContain('reason=multipart_body status=415');
+	});
+
 	it.each([
 		['a wrong key', (b: Buffer) => [sign('not-the-key', b)], 'signature_mismatch', 401],
 		['no header', () => [], 'missing_signature', 401],
