@@ -18,6 +18,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 
 import { N8nApi } from '../../../scripts/lib/api.mjs';
+import { send, sign } from './load.mjs';
 import { PACKAGE_ROOT, startN8n } from '../../../scripts/lib/n8n.mjs';
 
 const FIXTURES_DIR = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'webhooks');
@@ -25,7 +26,6 @@ const WORKFLOWS = path.join(PACKAGE_ROOT, 'test', 'e2e', 'workflows');
 export const PAYLOAD_SIZE_MAX_MIB = 1;
 
 const hmac = (key, bytes) => createHmac('sha256', key).update(bytes).digest();
-const sign = (key, bytes) => hmac(key, bytes).toString('hex');
 
 /** A small seeded PRNG (xorshift32), so a run can be repeated. */
 function prng(seed) {
@@ -244,33 +244,9 @@ export function sendCase(url, c, { timeoutMs = 10_000, agent } = {}) {
 	return c.raw ? sendRaw(url, c, { timeoutMs }) : sendHttp(url, c, { timeoutMs, agent });
 }
 
-function sendHttp(url, c, { timeoutMs, agent }) {
-	const started = Date.now();
-	return new Promise((resolve) => {
-		let settled = false;
-		const done = (outcome) => {
-			if (settled) return;
-			settled = true;
-			clearTimeout(timer);
-			resolve({ ...outcome, ms: Date.now() - started });
-		};
-		const headers = { ...c.headers };
-		if (c.method !== 'GET' && c.method !== 'HEAD') headers['content-length'] = String(c.body.length);
-		const req = http.request(url, { method: c.method, headers, agent });
-		const timer = setTimeout(() => {
-			done({ status: null, error: 'no answer' });
-			req.destroy();
-		}, timeoutMs);
-		req.on('response', (res) => {
-			const chunks = [];
-			res.on('data', (chunk) => chunks.push(chunk));
-			res.on('end', () => done({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8').slice(0, 500) }));
-			res.on('error', (error) => done({ status: res.statusCode, error: error.code ?? error.message }));
-		});
-		req.on('error', (error) => done({ status: null, error: error.code ?? error.message }));
-		if (c.method === 'GET' || c.method === 'HEAD') req.end();
-		else req.end(c.body);
-	});
+async function sendHttp(url, c, { timeoutMs, agent }) {
+	const { status, body, error, ms } = await send(url, { method: c.method, headers: c.headers, bytes: c.body }, { timeoutMs, agent });
+	return { status, body: body?.slice(0, 500), error, ms };
 }
 
 /** A request written byte by byte on a socket (a wrong Content-Length); reads the first status line. */

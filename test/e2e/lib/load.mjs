@@ -92,7 +92,7 @@ export async function sendAll(url, requests, { concurrency = 20, timeoutMs = 30_
 		while (next < requests.length) {
 			const index = next++;
 			onStart?.(index);
-			results[index] = await post(url, requests[index], { agent, timeoutMs });
+			results[index] = { ...requests[index], ...(await send(url, requests[index], { agent, timeoutMs })) };
 		}
 	};
 	try {
@@ -103,20 +103,27 @@ export async function sendAll(url, requests, { concurrency = 20, timeoutMs = 30_
 	return results;
 }
 
-function post(url, request, { agent, timeoutMs }) {
+/**
+ * One HTTP request with a time limit: { method (default POST), headers, bytes }.
+ * Resolves (never rejects) to { status, body, error, sentAt, ms }; status null
+ * when there was no answer within `timeoutMs` (error 'no answer') or the
+ * connection failed.
+ */
+export function send(url, { method = 'POST', headers = {}, bytes }, { agent, timeoutMs = 30_000 } = {}) {
 	const sentAt = Date.now();
+	const withBody = method !== 'GET' && method !== 'HEAD';
 	return new Promise((resolve) => {
 		let settled = false;
 		const done = (outcome) => {
 			if (settled) return;
 			settled = true;
 			clearTimeout(timer);
-			resolve({ ...request, ...outcome, sentAt, ms: Date.now() - sentAt });
+			resolve({ ...outcome, sentAt, ms: Date.now() - sentAt });
 		};
 		const req = http.request(url, {
-			method: 'POST',
+			method,
 			agent,
-			headers: { ...request.headers, 'content-length': String(request.bytes.length) },
+			headers: withBody ? { ...headers, 'content-length': String(bytes.length) } : headers,
 		});
 		const timer = setTimeout(() => {
 			done({ status: null, error: 'no answer' });
@@ -126,10 +133,11 @@ function post(url, request, { agent, timeoutMs }) {
 			const chunks = [];
 			res.on('data', (chunk) => chunks.push(chunk));
 			res.on('end', () => done({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-			res.on('error', (error) => done({ status: null, error: `response: ${error.code ?? error.message}` }));
+			res.on('error', (error) => done({ status: res.statusCode ?? null, error: `response: ${error.code ?? error.message}` }));
 		});
 		req.on('error', (error) => done({ status: null, error: error.code ?? error.message }));
-		req.end(request.bytes);
+		if (withBody) req.end(bytes);
+		else req.end();
 	});
 }
 
