@@ -29,7 +29,7 @@ export class TartanResend implements INodeType {
 		version: 1,
 		subtitle: OPERATION_SUBTITLE,
 		description:
-			'Ask Tartan to resend (reconcile) webhooks: by sync session, webhook counters, delivery status, time range, organisation or request ID',
+			'Ask Tartan to resend (reconcile) webhooks: by sync session, webhook counters, delivery status, time range, organisation or request ID. IDs are UUIDs, times are ISO 8601 dates or epoch seconds, counters are whole numbers from 1.',
 		defaults: { name: 'Tartan Resend' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

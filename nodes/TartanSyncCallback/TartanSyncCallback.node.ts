@@ -11,7 +11,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { failedItem } from '../shared/itemErrors';
+import { continuesAfterFailure, failedItem } from '../shared/itemErrors';
 import { encodeMultipart, type MultipartPart } from '../shared/multipart';
 import { retriesOption, tartanRequest, type TartanCredentialType } from '../shared/transport';
 import { checkBearerCredential, checkUsernamePasswordCredential } from './credentialChecks';
@@ -40,7 +40,7 @@ export class TartanSyncCallback implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["authentication"] === "usernamePassword" ? "multipart/form-data" : "JSON" }}',
-		description: 'Push employee records to Tartan HyperSync through its Sync Callback',
+		description: 'Push an employee record to Tartan HyperSync through its Sync Callback: a name, an email address and any other employee fields',
 		defaults: { name: 'Tartan Sync Callback' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -242,7 +242,7 @@ export class TartanSyncCallback implements INodeType {
 				try {
 					results[itemIndex] = { json: await sendItem(this, items[itemIndex], itemIndex), pairedItem: { item: itemIndex } };
 				} catch (error) {
-					if (this.continueOnFail()) {
+					if (continuesAfterFailure(this)) {
 						results[itemIndex] = failedItem(this, error, itemIndex);
 					} else {
 						// Another worker may have failed meanwhile (the loop test narrowed this away).

@@ -6,8 +6,27 @@ import {
 } from 'n8n-workflow';
 
 /**
+ * Whether the node runs as an AI Agent tool: the `<node>Tool` variant n8n
+ * generates for a node with `usableAsTool`.
+ */
+export function runsAsTool(context: IExecuteFunctions): boolean {
+	return context.getNode().type.endsWith('Tool');
+}
+
+/**
+ * Whether a failed item lets the run go on: with "Continue" / "Continue
+ * (using error output)", and always as an AI Agent tool, where the model gets
+ * the error back as the tool's answer and can correct its call (n8n's agent
+ * otherwise fails the whole execution on a tool's error).
+ */
+export function continuesAfterFailure(context: IExecuteFunctions): boolean {
+	return context.continueOnFail() || runsAsTool(context);
+}
+
+/**
  * What happens to an item that failed: with "Continue (using error output)" /
- * continueOnFail, an error item paired with it, so the run goes on; otherwise
+ * continueOnFail, an error item paired with it, so the run goes on; as an AI
+ * Agent tool, the error's message and hint as the tool's answer; otherwise
  * the error is thrown, carrying the item index (wrapped if it is not an n8n
  * error yet).
  */
@@ -17,6 +36,12 @@ export function failedItem(context: IExecuteFunctions, error: unknown, itemIndex
 			? error
 			: new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 	nodeError.context = { ...nodeError.context, itemIndex };
+	if (!context.continueOnFail() && runsAsTool(context)) {
+		// What the model reads: which field, what is expected, and that nothing was sent.
+		const json: INodeExecutionData['json'] = { error: nodeError.message };
+		if (nodeError.description) json.hint = nodeError.description;
+		return { json, pairedItem: { item: itemIndex } };
+	}
 	if (context.continueOnFail()) {
 		// `error` on the item (description, HTTP code, item index) is what sends it
 		// down "Continue (using error output)"; n8n shows its message as json.error.
