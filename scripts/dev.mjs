@@ -203,7 +203,9 @@ function withCredentials(workflow, byType) {
 		const needed = credentialTypeForNode(node);
 		if (needed && Object.keys(credentials).length === 0) credentials[needed] = {};
 		for (const type of Object.keys(credentials)) {
+			// A credential the launcher has none of (the AI template's chat model) is left for the user to pick
 			if (byType[type]) credentials[type] = { id: byType[type].id, name: byType[type].name };
+			else delete credentials[type];
 		}
 		return Object.keys(credentials).length > 0 ? { ...node, credentials } : node;
 	});

@@ -32,6 +32,7 @@ const TEMPLATES = {
 	route: 'tartan-route-employee-events.json',
 	nightly: 'tartan-nightly-reconciliation.json',
 	push: 'tartan-push-employees.json',
+	agent: 'tartan-ai-agent-tools.json',
 };
 
 /** README "Tartan Resend" table: operation name -> its fields (labels), in the table's order. */
@@ -164,6 +165,8 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 				{ ...api3, username: SANDBOX_CREDENTIALS.username, password: SANDBOX_CREDENTIALS.password },
 			],
 			['tartanWebhookSigningApi', 'Tartan Webhook Signing Key (sandbox)', { appKey: SANDBOX_CREDENTIALS.appKey }],
+			// The AI agent template's chat model (never called here: nothing is sent to the chat)
+			['openAiApi', 'OpenAI account', { apiKey: 'sk-editor-e2e-not-a-real-key', url: 'http://127.0.0.1:9/v1', header: false }],
 		]) {
 			credentials[type] = await api.createCredential({ name, type, data });
 		}
@@ -508,7 +511,7 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 				assert.deepEqual(shown, expected, file);
 				assert.equal(await editor.page.locator('[data-test-id="canvas-node-status-warning"], [data-test-id="node-issues"]').count(), 0, `${file}: a node shows issues`);
 				assert.equal(squash(await editor.byId('workflow-name-input').innerText()), template.name);
-				await editor.screenshot(`workflow-${path.basename(file, '.json')}`, { docs: key === 'route' });
+				await editor.screenshot(`workflow-${path.basename(file, '.json')}`, { docs: key === 'route' || key === 'agent' });
 			}
 		}),
 	);
