@@ -27,6 +27,7 @@ import { RejectionLog, refusalKey, refusalLine, type Refusal } from './rejection
 import {
 	FAILURE_MESSAGES,
 	SIGNATURE_HEADER,
+	checkSignatureShape,
 	headerValues,
 	signingKeyProblem,
 	verifySignature,
@@ -75,6 +76,26 @@ function refuse(
 	logRefusal(context, req, status, reason);
 	context.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
+}
+
+/**
+ * The JSON object n8n already parsed from exactly the verified bytes, or
+ * undefined. n8n parses an `application/json` body with JSON.parse of the raw
+ * bytes decoded in its charset; when that charset is UTF-8 (as here) and the
+ * text is an object (its first non-blank byte is `{`), n8n's result is what
+ * parsing the bytes again would give. Anything else is parsed here.
+ */
+function parsedByN8n(req: WebhookRequest): IDataObject | undefined {
+	const { contentType, encoding, body, rawBody } = req as WebhookRequest & { contentType?: string; encoding?: string };
+	if (contentType !== 'application/json') return undefined;
+	if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) return undefined;
+	if (!isPlainObject(body)) return undefined;
+	for (const byte of rawBody) {
+		// JSON white space: space, tab, line feed, carriage return
+		if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
+		return byte === 0x7b ? (body as IDataObject) : undefined;
+	}
+	return undefined;
 }
 
 /** Whether reading the body failed because it is over n8n's payload size limit (N8N_PAYLOAD_SIZE_MAX). */
@@ -283,6 +304,14 @@ export class TartanTrigger implements INodeType {
 			}
 		}
 
+		// Refused without reading the key: no body, or no single well-formed header
+		const signature = headerValues(req, SIGNATURE_HEADER);
+		const shape = checkSignatureShape({ rawBody: req.rawBody, signature });
+		if (!shape.wellFormed) {
+			return refuse(this, req, 401, shape.reason, { error: 'invalid_signature', reason: shape.reason, message: FAILURE_MESSAGES[shape.reason] });
+		}
+
+		// Read on every request, never cached: a rotated key takes effect at once
 		let appKey: unknown;
 		let previousAppKey: unknown;
 		try {
@@ -296,7 +325,7 @@ export class TartanTrigger implements INodeType {
 
 		const check = verifySignature({
 			rawBody: req.rawBody,
-			signature: headerValues(req, SIGNATURE_HEADER),
+			signature,
 			appKey: typeof appKey === 'string' ? appKey : undefined,
 			previousAppKey: typeof previousAppKey === 'string' ? previousAppKey : undefined,
 		});
@@ -304,11 +333,13 @@ export class TartanTrigger implements INodeType {
 			return refuse(this, req, 401, check.reason, { error: 'invalid_signature', reason: check.reason, message: FAILURE_MESSAGES[check.reason] });
 		}
 
-		let payload: unknown;
-		try {
-			payload = JSON.parse(req.rawBody.toString('utf8'));
-		} catch (error) {
-			return refuse(this, req, 400, 'invalid_json', { error: 'invalid_json', message: `The body is not JSON: ${(error as Error).message}` });
+		let payload: unknown = parsedByN8n(req);
+		if (payload === undefined) {
+			try {
+				payload = JSON.parse(req.rawBody.toString('utf8'));
+			} catch (error) {
+				return refuse(this, req, 400, 'invalid_json', { error: 'invalid_json', message: `The body is not JSON: ${(error as Error).message}` });
+			}
 		}
 		if (!isPlainObject(payload)) {
 			return refuse(this, req, 400, 'invalid_payload', { error: 'invalid_payload', message: 'The body is not a JSON object.' });

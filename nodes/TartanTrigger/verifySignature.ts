@@ -58,20 +58,10 @@ export function verifySignature(input: SignatureInput): SignatureCheck {
 		keys.push(['previous', input.previousAppKey]);
 	}
 
-	const { rawBody } = input;
-	if (!rawBody || rawBody.length === 0) return { valid: false, reason: 'missing_body' };
-
-	const values = input.signature === undefined || input.signature === null ? [] : [input.signature].flat();
-	if (values.length === 0) return { valid: false, reason: 'missing_signature' };
-	if (values.length > 1) return { valid: false, reason: 'repeated_signature' };
-
-	const header = values[0].trim();
-	if (header === '') return { valid: false, reason: 'missing_signature' };
-	// Node joins a repeated custom header into one string with ", ".
-	if (header.includes(',')) return { valid: false, reason: 'repeated_signature' };
-	if (!HEX_SHA256.test(header)) return { valid: false, reason: 'malformed_signature' };
-
-	const received = Buffer.from(header, 'hex');
+	const shape = checkSignatureShape(input);
+	if (!shape.wellFormed) return { valid: false, reason: shape.reason };
+	const { rawBody } = input as { rawBody: Buffer | Uint8Array };
+	const received = shape.digest;
 	for (const [which, key] of keys) {
 		const expected = createHmac('sha256', key).update(rawBody).digest();
 		if (expected.length === received.length && timingSafeEqual(expected, received)) {
@@ -79,6 +69,32 @@ export function verifySignature(input: SignatureInput): SignatureCheck {
 		}
 	}
 	return { valid: false, reason: 'signature_mismatch' };
+}
+
+export type SignatureShape =
+	| { wellFormed: true; digest: Buffer }
+	| { wellFormed: false; reason: Exclude<SignatureFailure, 'missing_key' | 'signature_mismatch'> };
+
+/**
+ * What can be checked without the key: a body to verify, and exactly one
+ * header holding a 64-character hex digest. A request that fails here is
+ * refused before any credential is read (a flood of junk costs no key
+ * lookup, no decryption and no HMAC).
+ */
+export function checkSignatureShape(input: Pick<SignatureInput, 'rawBody' | 'signature'>): SignatureShape {
+	const { rawBody } = input;
+	if (!rawBody || rawBody.length === 0) return { wellFormed: false, reason: 'missing_body' };
+
+	const values = input.signature === undefined || input.signature === null ? [] : [input.signature].flat();
+	if (values.length === 0) return { wellFormed: false, reason: 'missing_signature' };
+	if (values.length > 1) return { wellFormed: false, reason: 'repeated_signature' };
+
+	const header = values[0].trim();
+	if (header === '') return { wellFormed: false, reason: 'missing_signature' };
+	// Node joins a repeated custom header into one string with ", ".
+	if (header.includes(',')) return { wellFormed: false, reason: 'repeated_signature' };
+	if (!HEX_SHA256.test(header)) return { wellFormed: false, reason: 'malformed_signature' };
+	return { wellFormed: true, digest: Buffer.from(header, 'hex') };
 }
 
 /**

@@ -345,6 +345,80 @@ describe('Tartan Trigger: bodies n8n did not read, and refusals in the log', () 
 	});
 });
 
+describe('Tartan Trigger: the cheap paths (no key read for junk, no second parse)', () => {
+	it.each([
+		['no header', () => [] as string[], 'missing_signature'],
+		['an empty header', () => [''], 'missing_signature'],
+		['two headers', (b: Buffer) => [sign(APP_KEY, b), sign(APP_KEY, b)], 'repeated_signature'],
+		['a malformed header', () => ['not-hex'], 'malformed_signature'],
+	])('refuses %s without reading the credential', async (_label, sigs, reason) => {
+		const rawBody = bytesOf(employeeUpdate);
+		const { context, response } = webhookContext({ rawBody, signatures: sigs(rawBody) });
+		await new TartanTrigger().webhook.call(context);
+		expect(response.status).toHaveBeenCalledWith(401);
+		expect(response.json).toHaveBeenCalledWith(expect.objectContaining({ reason }));
+		expect(context.getCredentials).not.toHaveBeenCalled();
+	});
+
+	it('refuses an empty body without reading the credential', async () => {
+		const { context, response } = webhookContext({ rawBody: Buffer.alloc(0), signatures: ['a'.repeat(64)] });
+		await new TartanTrigger().webhook.call(context);
+		expect(response.json).toHaveBeenCalledWith(expect.objectContaining({ reason: 'missing_body' }));
+		expect(context.getCredentials).not.toHaveBeenCalled();
+	});
+
+	it('reads the credential on every well-formed request (no cache: a rotated key counts at once)', async () => {
+		const rawBody = bytesOf(employeeUpdate);
+		const first = webhookContext({ rawBody, signatures: [sign(APP_KEY, rawBody)] });
+		await new TartanTrigger().webhook.call(first.context);
+		expect(first.context.getCredentials).toHaveBeenCalledTimes(1);
+		// The same request after the key changed: refused
+		const second = webhookContext({ rawBody, signatures: [sign(APP_KEY, rawBody)], credentials: { appKey: 'the-new-key' } });
+		await new TartanTrigger().webhook.call(second.context);
+		expect(second.response.status).toHaveBeenCalledWith(401);
+	});
+
+	/** A context whose request carries what n8n's body parser left on it. */
+	function parsedContext(rawBody: Buffer, parsed: { contentType?: string; encoding?: string; body: unknown }) {
+		const call = webhookContext({ rawBody, signatures: [sign(APP_KEY, rawBody)] });
+		Object.assign(call.context.getRequestObject() as unknown as IDataObject, parsed);
+		return call;
+	}
+
+	it('uses the object n8n parsed from the same UTF-8 JSON bytes instead of parsing them again', async () => {
+		const rawBody = bytesOf(employeeUpdate);
+		const parsed = JSON.parse(rawBody.toString('utf8'));
+		const { context } = parsedContext(rawBody, { contentType: 'application/json', encoding: 'utf-8', body: parsed });
+		const spy = jest.spyOn(JSON, 'parse');
+		try {
+			const result = await new TartanTrigger().webhook.call(context);
+			expect(spy).not.toHaveBeenCalled();
+			expect(result.workflowData![0][0].json).toEqual({ ...employeeUpdate, deliveryKey: employeeUpdate.requestId });
+		} finally {
+			spy.mockRestore();
+		}
+	});
+
+	it.each([
+		['another charset', { contentType: 'application/json', encoding: 'latin1' }],
+		['another content type', { contentType: 'text/plain', encoding: 'utf-8' }],
+	])('parses the bytes itself for %s', async (_label, parsed) => {
+		const rawBody = bytesOf(employeeUpdate);
+		const { context } = parsedContext(rawBody, { ...parsed, body: { not: 'what the bytes say' } });
+		const result = await new TartanTrigger().webhook.call(context);
+		expect(result.workflowData![0][0].json).toEqual({ ...employeeUpdate, deliveryKey: employeeUpdate.requestId });
+	});
+
+	it('does not take n8n\'s {} for a signed body that is not an object (n8n turns a JSON null into {})', async () => {
+		const rawBody = Buffer.from('null');
+		const { context, response } = parsedContext(rawBody, { contentType: 'application/json', encoding: 'utf-8', body: {} });
+		const result = await new TartanTrigger().webhook.call(context);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.status).toHaveBeenCalledWith(400);
+		expect(response.json).toHaveBeenCalledWith(expect.objectContaining({ error: 'invalid_payload' }));
+	});
+});
+
 describe('Tartan Trigger credential test and activation', () => {
 	const test = new TartanTrigger().methods.credentialTest.tartanSigningKeyTest;
 	const run = (data: IDataObject) =>

@@ -3,6 +3,7 @@ import { createHmac, randomBytes } from 'crypto';
 import syncInitiated from '../fixtures/webhooks/sync-initiated.json';
 import pythonVectors from '../vectors/python-vectors.json';
 import {
+	checkSignatureShape,
 	headerValues,
 	signingKeyProblem,
 	verifySignature,
@@ -230,5 +231,25 @@ describe('signingKeyProblem (the credential test)', () => {
 			expect(problem).not.toContain(KEY);
 			expect(problem).not.toContain(OLD_KEY);
 		}
+	});
+});
+
+describe('checkSignatureShape (what is refused before the key is read)', () => {
+	const body = Buffer.from('{"event":"sync.events.initiated"}');
+	it.each([
+		['no body', { rawBody: Buffer.alloc(0), signature: 'a'.repeat(64) }, 'missing_body'],
+		['no header', { rawBody: body, signature: [] }, 'missing_signature'],
+		['a blank header', { rawBody: body, signature: '  ' }, 'missing_signature'],
+		['two header lines', { rawBody: body, signature: ['a'.repeat(64), 'a'.repeat(64)] }, 'repeated_signature'],
+		['a joined repeated header', { rawBody: body, signature: `${'a'.repeat(64)}, ${'a'.repeat(64)}` }, 'repeated_signature'],
+		['63 hex characters', { rawBody: body, signature: 'a'.repeat(63) }, 'malformed_signature'],
+		['a sha256= prefix', { rawBody: body, signature: `sha256=${'a'.repeat(64)}` }, 'malformed_signature'],
+	])('refuses %s', (_label, input, reason) => {
+		expect(checkSignatureShape(input)).toEqual({ wellFormed: false, reason });
+	});
+
+	it('gives the digest bytes of a well-formed header, in either case and with white space around', () => {
+		const hex = 'ab'.repeat(32);
+		expect(checkSignatureShape({ rawBody: body, signature: `  ${hex.toUpperCase()}\t` })).toEqual({ wellFormed: true, digest: Buffer.from(hex, 'hex') });
 	});
 });
