@@ -21,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 import { N8nApi, nodeOutput, nodesThatRan } from '../../scripts/lib/api.mjs';
-import { PACKAGE_ROOT, packageBuildState, tail } from '../../scripts/lib/n8n.mjs';
+import { PACKAGE_ROOT, packageBuildState } from '../../scripts/lib/n8n.mjs';
 import { startQueueStack } from '../../scripts/lib/queue.mjs';
 import { writeEvidence } from './lib/evidence.mjs';
 import { countBy, deliveryRequest, makeDelivery, sendAll, shuffle } from './lib/load.mjs';
