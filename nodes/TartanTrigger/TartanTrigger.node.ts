@@ -29,8 +29,8 @@ import {
 	SIGNATURE_HEADER,
 	checkSignatureShape,
 	headerValues,
+	matchDigest,
 	signingKeyProblem,
-	verifySignature,
 } from './verifySignature';
 
 const CREDENTIAL = 'tartanWebhookSigningApi';
@@ -323,9 +323,9 @@ export class TartanTrigger implements INodeType {
 			this.logger.warn(`Tartan Trigger: no usable signing credential (${(error as Error).name})`);
 		}
 
-		const check = verifySignature({
+		const check = matchDigest({
 			rawBody: req.rawBody,
-			signature,
+			digest: shape.digest,
 			appKey: typeof appKey === 'string' ? appKey : undefined,
 			previousAppKey: typeof previousAppKey === 'string' ? previousAppKey : undefined,
 		});

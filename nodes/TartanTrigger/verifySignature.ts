@@ -53,18 +53,31 @@ export const FAILURE_MESSAGES: Record<SignatureFailure, string> = {
 export function verifySignature(input: SignatureInput): SignatureCheck {
 	// Without the current key nothing is verified, even if a previous key is set.
 	if (!input.appKey) return { valid: false, reason: 'missing_key' };
+	const shape = checkSignatureShape(input);
+	if (!shape.wellFormed) return { valid: false, reason: shape.reason };
+	return matchDigest({ ...input, rawBody: input.rawBody as Buffer | Uint8Array, digest: shape.digest });
+}
+
+/**
+ * The part of verifySignature that needs the key: the HMAC of the body with
+ * the app key (then the previous key, if set and different) compared in
+ * constant time with a digest checkSignatureShape() already took from the
+ * header.
+ */
+export function matchDigest(input: {
+	rawBody: Buffer | Uint8Array;
+	digest: Buffer;
+	appKey: string | undefined | null;
+	previousAppKey?: string | undefined | null;
+}): SignatureCheck {
+	if (!input.appKey) return { valid: false, reason: 'missing_key' };
 	const keys: Array<['current' | 'previous', string]> = [['current', input.appKey]];
 	if (input.previousAppKey && input.previousAppKey !== input.appKey) {
 		keys.push(['previous', input.previousAppKey]);
 	}
-
-	const shape = checkSignatureShape(input);
-	if (!shape.wellFormed) return { valid: false, reason: shape.reason };
-	const { rawBody } = input as { rawBody: Buffer | Uint8Array };
-	const received = shape.digest;
 	for (const [which, key] of keys) {
-		const expected = createHmac('sha256', key).update(rawBody).digest();
-		if (expected.length === received.length && timingSafeEqual(expected, received)) {
+		const expected = createHmac('sha256', key).update(input.rawBody).digest();
+		if (expected.length === input.digest.length && timingSafeEqual(expected, input.digest)) {
 			return { valid: true, key: which };
 		}
 	}
