@@ -352,7 +352,7 @@ export async function startN8n({
 	running.add(instance);
 
 	try {
-		await waitReady(instance, () => exited, startTimeoutMs, command);
+		await waitReady(instance, () => exited, startTimeoutMs);
 	} catch (error) {
 		await instance.stop({ keepFolder: true });
 		throw error;
@@ -381,7 +381,7 @@ export function tail(text, lines = 60) {
  * (their servers start only after nodes are loaded and the database and
  * Redis connected).
  */
-async function waitReady(instance, exited, timeoutMs, command) {
+async function waitReady(instance, exited, timeoutMs) {
 	const deadline = Date.now() + timeoutMs;
 	let last = 'no answer';
 	while (Date.now() < deadline) {
@@ -390,7 +390,7 @@ async function waitReady(instance, exited, timeoutMs, command) {
 		try {
 			const ready = await fetch(`${instance.url}/healthz/readiness`);
 			last = `readiness ${ready.status}`;
-			if (ready.ok && command !== 'start') return;
+			if (ready.ok && instance.command !== 'start') return;
 			if (ready.ok) {
 				const settings = await fetch(`${instance.url}/rest/settings`);
 				last = `settings ${settings.status}`;

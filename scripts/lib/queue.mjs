@@ -1,6 +1,6 @@
 // n8n's queue mode (scale-out), as a self-hoster runs it: PostgreSQL and
 // Redis (services.mjs), one main process (editor, REST and public API; no
-// production webhooks), webhook processors (`n8n webhook`) that receive the
+// production webhooks), a webhook processor (`n8n webhook`) that receives the
 // production webhooks, and workers (`n8n worker`) that run the executions.
 // Every process has its own user folder with this package installed in it, as
 // on separate machines, and the same encryption key.
@@ -9,18 +9,17 @@ import { startPostgres, startRedis } from './services.mjs';
 
 /**
  * Starts the stack. Options:
- *  - workers: how many workers (default 2); webhookProcessors: how many (default 1)
+ *  - workers: how many workers (default 2); one webhook processor
  *  - env: extra environment for every n8n process
  *  - ports: fixed ports { main, webhook, workers: [health ports], postgres, redis } (default: free ones)
  *  - folders: persistent folders { main, webhook, workers: [...], postgres } (default: temp folders, removed on stop)
  *  - publicHost: the host name the editor and webhook URLs show (default 127.0.0.1)
  *  - signalHandlers: as for startN8n
- * Resolves to { main, webhooks: [..], workers: [..], processes, postgres, redis,
- * webhookUrl, queueEnv, startWorker(index), stop() }.
+ * Resolves to { main, webhook, workers: [..], processes, postgres, redis,
+ * stop() }; production webhooks are at `${webhook.publicUrl}/webhook/…`.
  */
 export async function startQueueStack({
 	workers: workerCount = 2,
-	webhookProcessors = 1,
 	env = {},
 	ports = {},
 	folders = {},
@@ -28,11 +27,11 @@ export async function startQueueStack({
 	signalHandlers = true,
 	log = () => {},
 } = {}) {
-	const stack = { main: undefined, webhooks: [], workers: [], postgres: undefined, redis: undefined };
+	const stack = { main: undefined, webhook: undefined, workers: [], postgres: undefined, redis: undefined };
+	const n8nProcesses = () => [stack.main, stack.webhook, ...stack.workers].filter(Boolean);
 	const stop = async () => {
-		// Workers and webhook processors first (they hold jobs and connections), then the main, then the services
-		const n8nProcesses = [...stack.workers, ...stack.webhooks, stack.main].filter(Boolean);
-		await Promise.allSettled(n8nProcesses.map((p) => p.stop()));
+		// The n8n processes first (workers hold jobs, all hold connections), then the services
+		await Promise.allSettled(n8nProcesses().map((p) => p.stop()));
 		await Promise.allSettled([stack.redis?.stop(), stack.postgres?.stop()]);
 	};
 	try {
@@ -41,9 +40,8 @@ export async function startQueueStack({
 			startPostgres({ port: ports.postgres, dataDir: folders.postgres }),
 			startRedis({ port: ports.redis }),
 		]);
-		const webhookPorts = [];
-		for (let i = 0; i < webhookProcessors; i++) webhookPorts.push(ports.webhooks?.[i] ?? (i === 0 ? ports.webhook : undefined) ?? (await freePort()));
-		const webhookUrl = `http://${publicHost}:${webhookPorts[0]}`;
+		const webhookPort = ports.webhook ?? (await freePort());
+		const webhookUrl = `http://${publicHost}:${webhookPort}`;
 		const queueEnv = {
 			DB_TYPE: 'postgresdb',
 			DB_POSTGRESDB_HOST: stack.postgres.host,
@@ -56,12 +54,10 @@ export async function startQueueStack({
 			QUEUE_BULL_REDIS_PORT: String(stack.redis.port),
 			// Manual runs from the editor go to the workers too (and 2.8 warns without it)
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
-			// Production webhooks are the webhook processors' job, not the main's
+			// Production webhooks are the webhook processor's job, not the main's
 			WEBHOOK_URL: `${webhookUrl}/`,
 			...env,
 		};
-		stack.queueEnv = queueEnv;
-		stack.webhookUrl = webhookUrl;
 
 		// The main first: it runs the database migrations the others wait for
 		log('starting the n8n main process...');
@@ -75,33 +71,26 @@ export async function startQueueStack({
 			signalHandlers,
 		});
 
-		stack.startWorker = async (index) => {
-			const worker = await startN8n({
-				command: 'worker',
-				name: `worker-${index + 1}`,
-				port: ports.workers?.[index],
-				userFolder: folders.workers?.[index],
-				env: queueEnv,
-				signalHandlers,
-			});
-			stack.workers[index] = worker;
-			return worker;
-		};
-		log(`starting ${webhookProcessors} webhook processor(s) and ${workerCount} worker(s)...`);
-		await Promise.all([
-			...webhookPorts.map(async (port, index) => {
-				stack.webhooks[index] = await startN8n({
-					command: 'webhook',
-					name: `webhook-${index + 1}`,
-					port,
-					userFolder: folders.webhooks?.[index] ?? (index === 0 ? folders.webhook : undefined),
-					publicUrl: `http://${publicHost}:${port}`,
+		log(`starting the webhook processor and ${workerCount} worker(s)...`);
+		const started = [
+			startN8n({ command: 'webhook', name: 'webhook', port: webhookPort, userFolder: folders.webhook, publicUrl: webhookUrl, env: queueEnv, signalHandlers }).then(
+				(webhook) => (stack.webhook = webhook),
+			),
+			...Array.from({ length: workerCount }, (_, index) =>
+				startN8n({
+					command: 'worker',
+					name: `worker-${index + 1}`,
+					port: ports.workers?.[index],
+					userFolder: folders.workers?.[index],
 					env: queueEnv,
 					signalHandlers,
-				});
-			}),
-			...Array.from({ length: workerCount }, (_, index) => stack.startWorker(index)),
-		]);
+				}).then((worker) => (stack.workers[index] = worker)),
+			),
+		];
+		// Every start settles before a failure is thrown, so that stop() reaches all of them
+		const outcomes = await Promise.allSettled(started);
+		const failed = outcomes.find((o) => o.status === 'rejected');
+		if (failed) throw failed.reason;
 	} catch (error) {
 		await stop();
 		throw error;
@@ -109,9 +98,8 @@ export async function startQueueStack({
 	return {
 		...stack,
 		get processes() {
-			return [stack.main, ...stack.webhooks, ...stack.workers].filter(Boolean);
+			return n8nProcesses();
 		},
-		webhook: stack.webhooks[0],
 		stop,
 	};
 }

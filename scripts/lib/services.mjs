@@ -95,8 +95,6 @@ function installExitHook() {
 	});
 }
 
-const killGroup = killProcessGroup;
-
 /** Waits until a TCP connection to host:port succeeds (or the process exits). */
 async function waitForPort(host, port, { exited, timeoutMs, what, logFile }) {
 	const deadline = Date.now() + timeoutMs;
@@ -129,9 +127,8 @@ function readTail(file, lines = 30) {
  * account name) when running as root. Returns { child, exited(), exitPromise }.
  */
 function spawnServer(command, args, { user, logFile, cwd }) {
-	const options = { cwd, detached: true, stdio: ['ignore', 'ignore', 'ignore'] };
 	const out = fs.openSync(logFile, 'a');
-	options.stdio = ['ignore', out, out];
+	const options = { cwd, detached: true, stdio: ['ignore', out, out] };
 	if (user && process.getuid?.() === 0) Object.assign(options, osUser(user));
 	const child = spawn(command, args, options);
 	fs.closeSync(out);
@@ -149,11 +146,16 @@ function spawnServer(command, args, { user, logFile, cwd }) {
 	return { child, exited: () => exited, exitPromise };
 }
 
-/** uid/gid of an OS account, for spawn(). */
+const osUsers = new Map();
+
+/** uid/gid of an OS account, for spawn() (looked up once per account). */
 function osUser(name) {
-	const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
-	const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
-	return { uid, gid };
+	if (!osUsers.has(name)) {
+		const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
+		const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
+		osUsers.set(name, { uid, gid });
+	}
+	return osUsers.get(name);
 }
 
 /** Runs a command (as `user` when root) to completion; throws with its output on failure. */
@@ -171,10 +173,10 @@ function runAs(user, command, args, { env } = {}) {
 
 async function stopProcess(server, { signal, timeoutMs = 15_000 }) {
 	if (server.exited() === null) {
-		killGroup(server.child, signal);
+		killProcessGroup(server.child, signal);
 		const outcome = await Promise.race([server.exitPromise, sleep(timeoutMs, 'timeout')]);
 		if (outcome === 'timeout') {
-			killGroup(server.child, 'SIGKILL');
+			killProcessGroup(server.child, 'SIGKILL');
 			await server.exitPromise;
 		}
 	}
@@ -243,7 +245,7 @@ export async function startPostgres({ port: fixedPort, dataDir: persistentDir, d
 		sql: (query) =>
 			runAs(user, path.join(bin, 'psql'), ['-h', host, '-p', String(port), '-U', 'postgres', '-d', database, '-At', '-v', 'ON_ERROR_STOP=1', '-c', query]),
 		killNow: () => {
-			if (server.exited() === null) killGroup(server.child, 'SIGKILL');
+			if (server.exited() === null) killProcessGroup(server.child, 'SIGKILL');
 			if (!persistent) fs.rmSync(root, { recursive: true, force: true });
 		},
 		stop: async () => {
@@ -296,7 +298,7 @@ export async function startRedis({ port: fixedPort, timeoutMs = 30_000 } = {}) {
 		port,
 		logFile,
 		killNow: () => {
-			if (server.exited() === null) killGroup(server.child, 'SIGKILL');
+			if (server.exited() === null) killProcessGroup(server.child, 'SIGKILL');
 			fs.rmSync(root, { recursive: true, force: true });
 		},
 		stop: async () => {

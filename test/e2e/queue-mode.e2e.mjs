@@ -123,7 +123,7 @@ describe('The Tartan nodes in n8n queue mode (PostgreSQL, Redis, webhook process
 		const wf = await api.importWorkflow(path.join(workflows, file), vars);
 		await api.activateWorkflow(wf.id);
 		await stack.webhook.waitForWebhook(webhookPath, { timeoutMs: 60_000 });
-		return { id: wf.id, url: `${stack.webhookUrl}/webhook/${webhookPath}` };
+		return { id: wf.id, url: `${stack.webhook.publicUrl}/webhook/${webhookPath}` };
 	}
 
 	async function deployTrigger(label, { template = 'tartan-trigger.json', respond = 'whenFinished', extra = {} } = {}) {

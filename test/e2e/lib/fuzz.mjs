@@ -375,7 +375,7 @@ export async function runFuzz(target, cases, { concurrency = 8, timeoutMs = 10_0
 	} finally {
 		agent.destroy();
 	}
-	const report = { total: cases.length, byClass: {}, byStatus: {}, accepted: 0, violations: [], n8nOwn5xx: [], triggerCaused5xx: [], hangs: [], closedWithoutAnswer: [] };
+	const report = { total: cases.length, byClass: {}, byStatus: {}, accepted: 0, violations: [], n8nOwn5xx: [], triggerCaused5xx: [], hangs: [] };
 	for (const c of cases) {
 		const r = results[c.id];
 		const cls = c.kind.startsWith('genuine:') ? 'genuine' : c.kind.split(/[@ ]/)[0];
