@@ -64,7 +64,7 @@ function writeMarker(dir, version) {
 }
 
 /** An environment for npm without whatever an enclosing `npm run` put there. */
-function cleanNpmEnv() {
+export function cleanNpmEnv() {
 	const env = {};
 	for (const [key, value] of Object.entries(process.env)) {
 		if (/^npm_/i.test(key)) continue;
@@ -81,7 +81,8 @@ function cleanNpmEnv() {
 	return env;
 }
 
-async function withLock(dir, fn) {
+/** Runs `fn` holding a lock folder next to `dir` (shared by every process installing into the cache). */
+export async function withLock(dir, fn) {
 	const lock = path.join(path.dirname(dir), `.${path.basename(dir)}.lock`);
 	const deadline = Date.now() + 15 * 60_000;
 	for (;;) {
@@ -118,12 +119,13 @@ async function withLock(dir, fn) {
 	}
 }
 
-function runNpmInstall(dir) {
+/** `npm <args>` in `dir` (default `npm install`), output to `<dir>/install.log`, a progress line every 20 s. */
+export function runNpmInstall(dir, args = ['install', '--no-audit', '--no-fund']) {
 	const logFile = path.join(dir, 'install.log');
 	const out = fs.openSync(logFile, 'w');
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
-		const child = spawn('npm', ['install', '--no-audit', '--no-fund'], {
+		const child = spawn('npm', args, {
 			cwd: dir,
 			env: cleanNpmEnv(),
 			stdio: ['ignore', out, out],
