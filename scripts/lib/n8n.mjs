@@ -125,7 +125,9 @@ function baseEnv() {
  *  - packageRoot: the package to load (default: this repository)
  *  - load: 'package' (default) installs it as a community package, so node
  *    types are `<name>.<node>`; 'custom' points N8N_CUSTOM_EXTENSIONS at
- *    `extensionsDir` instead (types become `CUSTOM.<node>`); false loads none.
+ *    `extensionsDir` instead (types become `CUSTOM.<node>`); false copies
+ *    nothing (n8n still loads whatever is installed in `userFolder`'s
+ *    .n8n/nodes, e.g. by npm from a registry: registry-install.e2e.mjs).
  *  - extensionsDir: for load 'custom' (default: `<packageRoot>/dist`)
  *  - env: extra environment for n8n, applied last
  *  - startTimeoutMs: how long to wait for n8n to be ready (default 180 s)
