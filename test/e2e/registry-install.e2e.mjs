@@ -79,8 +79,15 @@ describe('installed from a registry as the README says, in a real n8n', { skip, 
 		}
 	}
 
+	const keep = process.env.N8N_E2E_KEEP === '1';
+	// Last resort if this process is stopped before after() (n8n and Verdaccio have their own)
+	const removeWork = () => {
+		if (work && !keep) fs.rmSync(work, { recursive: true, force: true });
+	};
+
 	before(() => {
 		work = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-install-e2e-'));
+		process.once('exit', removeWork);
 		home = path.join(work, 'home');
 		fs.mkdirSync(home);
 		fs.mkdirSync(path.join(work, 'publisher'));
@@ -89,9 +96,9 @@ describe('installed from a registry as the README says, in a real n8n', { skip, 
 	after(async () => {
 		await n8n?.stop({ quiet: true });
 		await registry?.stop();
-		const keep = process.env.N8N_E2E_KEEP === '1';
-		if (work && !keep) fs.rmSync(work, { recursive: true, force: true });
-		else if (work) process.stderr.write(`[registry-install] kept ${work}\n`);
+		removeWork();
+		process.removeListener('exit', removeWork);
+		if (work && keep) process.stderr.write(`[registry-install] kept ${work}\n`);
 		if (tarball) writeEvidence('registry-install', { timingsMs: timings, tarball: { ...tarball, files: tarball.files.map((f) => f.path) } });
 	});
 
@@ -100,6 +107,7 @@ describe('installed from a registry as the README says, in a real n8n', { skip, 
 			run('npm', ['pack', '--json', '--pack-destination', work], {
 				cwd: PACKAGE_ROOT,
 				env: npmEnv(path.join(work, 'publisher')),
+				timeout: 60_000,
 			}),
 		);
 		[tarball] = JSON.parse(stdout);
@@ -127,6 +135,7 @@ describe('installed from a registry as the README says, in a real n8n', { skip, 
 			run('npm', ['publish', file, '--registry', registry.url], {
 				cwd: work,
 				env: npmEnv(path.join(work, 'publisher'), { npm_config_userconfig: registry.userconfig }),
+				timeout: 60_000,
 			}),
 		);
 		const res = await fetch(`${registry.url}${pkg.name}`);

@@ -78,6 +78,12 @@ function exitHook() {
 	process.on('exit', () => {
 		for (const registry of running) registry.killNow();
 	});
+	// Verdaccio runs in its own process group, so a Ctrl-C does not reach it: on
+	// a signal, exit (which runs the hook above, and startN8n's) instead of dying
+	// without 'exit'.
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.once(signal, () => process.exit(128 + (os.constants.signals[signal] ?? 1)));
+	}
 }
 
 /**
