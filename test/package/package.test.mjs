@@ -245,3 +245,43 @@ describe('package.json names one GitHub repository', () => {
 		assert.equal(pkg.license, 'MIT');
 	});
 });
+
+// ------------------------------------------------------------------ releasing
+
+describe('scripts/release.mjs', async () => {
+	const { nextVersion, datedChangelog, tagProblems } = await import('../../scripts/release.mjs');
+	const changelog = fs.readFileSync(path.join(ROOT, 'CHANGELOG.md'), 'utf8');
+
+	test('versions: patch, minor, major, exact; never backwards', () => {
+		assert.equal(nextVersion('0.1.0', 'patch'), '0.1.1');
+		assert.equal(nextVersion('0.1.0', 'minor'), '0.2.0');
+		assert.equal(nextVersion('0.1.3', 'major'), '1.0.0');
+		assert.equal(nextVersion('1.0.0-rc.1', 'patch'), '1.0.0');
+		assert.equal(nextVersion('0.1.0', '0.1.0'), '0.1.0', 'the first release keeps the version package.json has');
+		assert.equal(nextVersion('0.1.0', '1.0.0-rc.1'), '1.0.0-rc.1');
+		assert.throws(() => nextVersion('0.2.0', '0.1.9'), /older/);
+		assert.throws(() => nextVersion('0.2.0', 'v0.3.0'), /not a version/);
+	});
+
+	test('the Unreleased section becomes the dated release section; an empty or missing one is refused', () => {
+		const text = '# Changelog\n\n## Unreleased\n\n- A change.\n\n## 0.1.0 (2026-12-01)\n\n- First.\n';
+		const dated = datedChangelog(text, '0.2.0', '2027-01-15');
+		assert.equal(dated, '# Changelog\n\n## 0.2.0 (2027-01-15)\n\n- A change.\n\n## 0.1.0 (2026-12-01)\n\n- First.\n');
+		assert.deepEqual(tagProblems('v0.2.0', '0.2.0', dated), []);
+		assert.throws(() => datedChangelog('# Changelog\n\n## Unreleased\n\n## 0.1.0 (2026-12-01)\n- First.\n', '0.2.0', '2027-01-15'), /empty/);
+		assert.throws(() => datedChangelog('# Changelog\n\n## 0.1.0 (2026-12-01)\n- First.\n', '0.2.0', '2027-01-15'), /no "## Unreleased"/);
+		assert.throws(() => datedChangelog(text, '0.1.0', '2027-01-15'), /already has a section/);
+	});
+
+	test('publish.yml refuses a tag that is not v<version>, or a version without its CHANGELOG section', () => {
+		const dated = '## 0.2.0 (2027-01-15)\n- A change.\n';
+		assert.equal(tagProblems('v0.2.1', '0.2.0', dated).length, 1);
+		assert.equal(tagProblems('0.2.0', '0.2.0', dated).length, 1);
+		assert.equal(tagProblems('v0.2.0', '0.2.0', '## Unreleased\n- A change.\n').length, 1);
+	});
+
+	test('the real CHANGELOG.md is releasable: a non-empty Unreleased section, or a dated section for the current version', () => {
+		if (tagProblems(`v${pkg.version}`, pkg.version, changelog).length === 0) return;
+		assert.doesNotThrow(() => datedChangelog(changelog, nextVersion(pkg.version, pkg.version), '2026-12-01'));
+	});
+});
