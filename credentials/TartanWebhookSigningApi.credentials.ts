@@ -17,7 +17,7 @@ export class TartanWebhookSigningApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'App Key',
-			name: 'appKey',
+			name: 'appSecretKey',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
@@ -27,7 +27,7 @@ export class TartanWebhookSigningApi implements ICredentialType {
 		},
 		{
 			displayName: 'Previous App Key',
-			name: 'previousAppKey',
+			name: 'previousAppSecretKey',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',

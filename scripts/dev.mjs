@@ -178,7 +178,7 @@ function credentialDefinitions(sandbox) {
 			name: `Tartan Username & Password (${suffix})`,
 			data: { ...connection, username: c.username, password: c.password, ...domains },
 		},
-		{ type: 'tartanWebhookSigningApi', name: `Tartan Webhook Signing Key (${suffix})`, data: { appKey: c.appKey } },
+		{ type: 'tartanWebhookSigningApi', name: `Tartan Webhook Signing Key (${suffix})`, data: { appSecretKey: c.appSecretKey } },
 	];
 }
 

@@ -37,16 +37,16 @@ if (!build.built) {
 	process.stderr.write(`fuzz: ${build.reason}\n`);
 	process.exit(2);
 }
-const appKey = `fuzz-app-key-${randomBytes(18).toString('base64url')}`;
+const appSecretKey = `fuzz-app-key-${randomBytes(18).toString('base64url')}`;
 const previousKey = `fuzz-previous-key-${randomBytes(18).toString('base64url')}`;
 process.stdout.write(`fuzz: starting n8n (count ${options.count}, seed ${options.seed}, concurrency ${options.concurrency})...\n`);
-const target = await startFuzzTarget({ appKey, previousKey });
+const target = await startFuzzTarget({ appSecretKey, previousKey });
 let failed = true;
 try {
 	const report = await runFuzzSession(target, options);
 	const log = target.n8n.logText();
 	const refusalLines = log.split('\n').filter((line) => line.includes('Tartan Trigger refused a delivery')).length;
-	const leaked = log.includes(appKey) || log.includes(previousKey);
+	const leaked = log.includes(appSecretKey) || log.includes(previousKey);
 	const file = writeEvidence(`fuzz-report-${options.count}`, { options, ...report, refusalLines });
 	const rows = Object.entries(report.byClass)
 		.sort(([a], [b]) => a.localeCompare(b))

@@ -242,7 +242,7 @@ export class TartanTrigger implements INodeType {
 				this: ICredentialTestFunctions,
 				credential: ICredentialsDecrypted,
 			): Promise<INodeCredentialTestResult> {
-				const problem = signingKeyProblem(credential.data?.appKey, credential.data?.previousAppKey);
+				const problem = signingKeyProblem(credential.data?.appSecretKey, credential.data?.previousAppSecretKey);
 				if (problem) return { status: 'Error', message: problem };
 				return {
 					status: 'OK',
@@ -264,7 +264,7 @@ export class TartanTrigger implements INodeType {
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				const credentials = await this.getCredentials(CREDENTIAL);
-				const problem = signingKeyProblem(credentials.appKey, credentials.previousAppKey);
+				const problem = signingKeyProblem(credentials.appSecretKey, credentials.previousAppSecretKey);
 				if (problem) {
 					throw new NodeOperationError(this.getNode(), `Tartan Webhook Signing Key: ${problem}`);
 				}
@@ -312,12 +312,12 @@ export class TartanTrigger implements INodeType {
 		}
 
 		// Read on every request, never cached: a rotated key takes effect at once
-		let appKey: unknown;
-		let previousAppKey: unknown;
+		let appSecretKey: unknown;
+		let previousAppSecretKey: unknown;
 		try {
 			const credentials = await this.getCredentials(CREDENTIAL);
-			appKey = credentials.appKey;
-			previousAppKey = credentials.previousAppKey;
+			appSecretKey = credentials.appSecretKey;
+			previousAppSecretKey = credentials.previousAppSecretKey;
 		} catch (error) {
 			// Fail closed: without a key nothing can be verified, so nothing starts.
 			this.logger.warn(`Tartan Trigger: no usable signing credential (${(error as Error).name})`);
@@ -326,8 +326,8 @@ export class TartanTrigger implements INodeType {
 		const check = matchDigest({
 			rawBody: req.rawBody,
 			digest: shape.digest,
-			appKey: typeof appKey === 'string' ? appKey : undefined,
-			previousAppKey: typeof previousAppKey === 'string' ? previousAppKey : undefined,
+			appSecretKey: typeof appSecretKey === 'string' ? appSecretKey : undefined,
+			previousAppSecretKey: typeof previousAppSecretKey === 'string' ? previousAppSecretKey : undefined,
 		});
 		if (!check.valid) {
 			return refuse(this, req, 401, check.reason, { error: 'invalid_signature', reason: check.reason, message: FAILURE_MESSAGES[check.reason] });

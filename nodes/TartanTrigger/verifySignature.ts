@@ -27,8 +27,8 @@ export interface SignatureInput {
 	 */
 	signature: string | string[] | undefined | null;
 	/** The app key, and optionally the one it replaced (during a key rotation). */
-	appKey: string | undefined | null;
-	previousAppKey?: string | undefined | null;
+	appSecretKey: string | undefined | null;
+	previousAppSecretKey?: string | undefined | null;
 }
 
 /** Human-readable reasons, safe to send back to the caller (they contain no secret). */
@@ -52,7 +52,7 @@ export const FAILURE_MESSAGES: Record<SignatureFailure, string> = {
  */
 export function verifySignature(input: SignatureInput): SignatureCheck {
 	// Without the current key nothing is verified, even if a previous key is set.
-	if (!input.appKey) return { valid: false, reason: 'missing_key' };
+	if (!input.appSecretKey) return { valid: false, reason: 'missing_key' };
 	const shape = checkSignatureShape(input);
 	if (!shape.wellFormed) return { valid: false, reason: shape.reason };
 	return matchDigest({ ...input, rawBody: input.rawBody as Buffer | Uint8Array, digest: shape.digest });
@@ -67,13 +67,13 @@ export function verifySignature(input: SignatureInput): SignatureCheck {
 export function matchDigest(input: {
 	rawBody: Buffer | Uint8Array;
 	digest: Buffer;
-	appKey: string | undefined | null;
-	previousAppKey?: string | undefined | null;
+	appSecretKey: string | undefined | null;
+	previousAppSecretKey?: string | undefined | null;
 }): SignatureCheck {
-	if (!input.appKey) return { valid: false, reason: 'missing_key' };
-	const keys: Array<['current' | 'previous', string]> = [['current', input.appKey]];
-	if (input.previousAppKey && input.previousAppKey !== input.appKey) {
-		keys.push(['previous', input.previousAppKey]);
+	if (!input.appSecretKey) return { valid: false, reason: 'missing_key' };
+	const keys: Array<['current' | 'previous', string]> = [['current', input.appSecretKey]];
+	if (input.previousAppSecretKey && input.previousAppSecretKey !== input.appSecretKey) {
+		keys.push(['previous', input.previousAppSecretKey]);
 	}
 	for (const [which, key] of keys) {
 		const expected = createHmac('sha256', key).update(input.rawBody).digest();
@@ -114,18 +114,18 @@ export function checkSignatureShape(input: Pick<SignatureInput, 'rawBody' | 'sig
  * The credential test: what can be checked about signing keys without a
  * webhook to verify. Returns a problem to show, or null when the keys are usable.
  */
-export function signingKeyProblem(appKey: unknown, previousAppKey: unknown): string | null {
-	if (typeof appKey !== 'string' || appKey === '') return 'App Key is empty.';
+export function signingKeyProblem(appSecretKey: unknown, previousAppSecretKey: unknown): string | null {
+	if (typeof appSecretKey !== 'string' || appSecretKey === '') return 'App Key is empty.';
 	const checks: Array<[string, unknown]> = [
-		['App Key', appKey],
-		['Previous App Key', previousAppKey],
+		['App Key', appSecretKey],
+		['Previous App Key', previousAppSecretKey],
 	];
 	for (const [label, key] of checks) {
 		if (typeof key === 'string' && key !== key.trim()) {
 			return `${label} starts or ends with white space, so no signature would match. Paste the key again without it.`;
 		}
 	}
-	if (previousAppKey === appKey) {
+	if (previousAppSecretKey === appSecretKey) {
 		return 'Previous App Key is the same as App Key. Clear it, or set it to the key being replaced.';
 	}
 	return null;

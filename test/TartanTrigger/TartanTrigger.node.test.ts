@@ -45,7 +45,7 @@ interface Call {
 	workflowId?: string;
 }
 
-function webhookContext({ rawBody, signatures = [], credentials = { appKey: APP_KEY }, params = {}, readRawBody, workflowId }: Call) {
+function webhookContext({ rawBody, signatures = [], credentials = { appSecretKey: APP_KEY }, params = {}, readRawBody, workflowId }: Call) {
 	const context = mock<IWebhookFunctions>();
 	const rawHeaders = ['Content-Type', 'application/json', 'Host', 'n8n.local'];
 	for (const signature of signatures) rawHeaders.push('Tartan-Signature', signature);
@@ -85,7 +85,7 @@ async function deliver(call: Call) {
 
 async function deliverSigned(payload: unknown, params: IDataObject = {}, key = APP_KEY) {
 	const rawBody = bytesOf(payload);
-	return deliver({ rawBody, signatures: [sign(key, rawBody)], params, credentials: { appKey: APP_KEY, previousAppKey: OLD_KEY } });
+	return deliver({ rawBody, signatures: [sign(key, rawBody)], params, credentials: { appSecretKey: APP_KEY, previousAppSecretKey: OLD_KEY } });
 }
 
 describe('Tartan Trigger webhook()', () => {
@@ -164,7 +164,7 @@ describe('Tartan Trigger webhook()', () => {
 
 	it('answers 401 when the key is empty or there is no raw body', async () => {
 		const rawBody = bytesOf(syncInitiated);
-		const noKey = await deliver({ rawBody, signatures: [sign('', rawBody)], credentials: { appKey: '' } });
+		const noKey = await deliver({ rawBody, signatures: [sign('', rawBody)], credentials: { appSecretKey: '' } });
 		expect(noKey.response.status).toHaveBeenCalledWith(401);
 		const noBody = await deliver({ rawBody: undefined, signatures: [sign(APP_KEY, rawBody)] });
 		expect(noBody.response.status).toHaveBeenCalledWith(401);
@@ -373,7 +373,7 @@ describe('Tartan Trigger: the cheap paths (no key read for junk, no second parse
 		await new TartanTrigger().webhook.call(first.context);
 		expect(first.context.getCredentials).toHaveBeenCalledTimes(1);
 		// The same request after the key changed: refused
-		const second = webhookContext({ rawBody, signatures: [sign(APP_KEY, rawBody)], credentials: { appKey: 'the-new-key' } });
+		const second = webhookContext({ rawBody, signatures: [sign(APP_KEY, rawBody)], credentials: { appSecretKey: 'the-new-key' } });
 		await new TartanTrigger().webhook.call(second.context);
 		expect(second.response.status).toHaveBeenCalledWith(401);
 	});
@@ -425,10 +425,10 @@ describe('Tartan Trigger credential test and activation', () => {
 		test.call(mock<ICredentialTestFunctions>(), { data } as unknown as ICredentialsDecrypted);
 
 	it('passes a usable key and fails an unusable one, locally', async () => {
-		await expect(run({ appKey: APP_KEY, previousAppKey: '' })).resolves.toEqual(
+		await expect(run({ appSecretKey: APP_KEY, previousAppSecretKey: '' })).resolves.toEqual(
 			expect.objectContaining({ status: 'OK' }),
 		);
-		await expect(run({ appKey: `${APP_KEY} ` })).resolves.toEqual(
+		await expect(run({ appSecretKey: `${APP_KEY} ` })).resolves.toEqual(
 			expect.objectContaining({ status: 'Error', message: expect.stringMatching(/white space/) }),
 		);
 	});
@@ -441,11 +441,11 @@ describe('Tartan Trigger credential test and activation', () => {
 		hooks.getWorkflowStaticData.mockReturnValue(staticData);
 		hooks.getNodeWebhookUrl.mockReturnValue('http://n8n.local/webhook/abc/webhook');
 
-		hooks.getCredentials.mockResolvedValue({ appKey: '' });
+		hooks.getCredentials.mockResolvedValue({ appSecretKey: '' });
 		await expect(methods.create.call(hooks)).rejects.toThrow(/App Key is empty/);
 		expect(await methods.checkExists.call(hooks)).toBe(false);
 
-		hooks.getCredentials.mockResolvedValue({ appKey: APP_KEY });
+		hooks.getCredentials.mockResolvedValue({ appSecretKey: APP_KEY });
 		expect(await methods.create.call(hooks)).toBe(true);
 		expect(await methods.checkExists.call(hooks)).toBe(true);
 		expect(await methods.delete.call(hooks)).toBe(true);

@@ -20,14 +20,14 @@ const body = Buffer.from(JSON.stringify(syncInitiated, null, 4));
 
 describe('verifySignature', () => {
 	it('accepts a correct signature of the raw bytes', () => {
-		expect(verifySignature({ rawBody: body, signature: sign(KEY, body), appKey: KEY })).toEqual({
+		expect(verifySignature({ rawBody: body, signature: sign(KEY, body), appSecretKey: KEY })).toEqual({
 			valid: true,
 			key: 'current',
 		});
 	});
 
 	it('refuses a signature made with another key', () => {
-		expect(verifySignature({ rawBody: body, signature: sign('another-key', body), appKey: KEY })).toEqual({
+		expect(verifySignature({ rawBody: body, signature: sign('another-key', body), appSecretKey: KEY })).toEqual({
 			valid: false,
 			reason: 'signature_mismatch',
 		});
@@ -38,7 +38,7 @@ describe('verifySignature', () => {
 		for (const position of [0, Math.floor(body.length / 2), body.length - 1]) {
 			const tampered = Buffer.from(body);
 			tampered[position] ^= 0x01;
-			expect(verifySignature({ rawBody: tampered, signature, appKey: KEY })).toEqual({
+			expect(verifySignature({ rawBody: tampered, signature, appSecretKey: KEY })).toEqual({
 				valid: false,
 				reason: 'signature_mismatch',
 			});
@@ -49,7 +49,7 @@ describe('verifySignature', () => {
 		const signature = sign(KEY, body);
 		const compact = Buffer.from(JSON.stringify(JSON.parse(body.toString('utf8'))));
 		expect(JSON.parse(compact.toString('utf8'))).toEqual(JSON.parse(body.toString('utf8')));
-		expect(verifySignature({ rawBody: compact, signature, appKey: KEY })).toEqual({
+		expect(verifySignature({ rawBody: compact, signature, appSecretKey: KEY })).toEqual({
 			valid: false,
 			reason: 'signature_mismatch',
 		});
@@ -57,12 +57,12 @@ describe('verifySignature', () => {
 
 	it('accepts upper-case hex', () => {
 		const signature = sign(KEY, body).toUpperCase();
-		expect(verifySignature({ rawBody: body, signature, appKey: KEY })).toEqual({ valid: true, key: 'current' });
+		expect(verifySignature({ rawBody: body, signature, appSecretKey: KEY })).toEqual({ valid: true, key: 'current' });
 	});
 
 	it('ignores white space around the header value', () => {
 		const signature = ` \t${sign(KEY, body)}  `;
-		expect(verifySignature({ rawBody: body, signature, appKey: KEY })).toEqual({ valid: true, key: 'current' });
+		expect(verifySignature({ rawBody: body, signature, appSecretKey: KEY })).toEqual({ valid: true, key: 'current' });
 	});
 
 	it.each([
@@ -72,7 +72,7 @@ describe('verifySignature', () => {
 		['an empty string', ''],
 		['only white space', '   '],
 	])('refuses a missing header (%s)', (_label, signature) => {
-		expect(verifySignature({ rawBody: body, signature, appKey: KEY })).toEqual({
+		expect(verifySignature({ rawBody: body, signature, appSecretKey: KEY })).toEqual({
 			valid: false,
 			reason: 'missing_signature',
 		});
@@ -80,12 +80,12 @@ describe('verifySignature', () => {
 
 	it('refuses a header given twice, even when both copies are right', () => {
 		const good = sign(KEY, body);
-		expect(verifySignature({ rawBody: body, signature: [good, good], appKey: KEY })).toEqual({
+		expect(verifySignature({ rawBody: body, signature: [good, good], appSecretKey: KEY })).toEqual({
 			valid: false,
 			reason: 'repeated_signature',
 		});
 		// Node's HTTP parser joins a repeated custom header with ", ".
-		expect(verifySignature({ rawBody: body, signature: `${good}, ${good}`, appKey: KEY })).toEqual({
+		expect(verifySignature({ rawBody: body, signature: `${good}, ${good}`, appSecretKey: KEY })).toEqual({
 			valid: false,
 			reason: 'repeated_signature',
 		});
@@ -99,7 +99,7 @@ describe('verifySignature', () => {
 		['a "sha256=" prefix', `sha256=${sign(KEY, body)}`],
 		['a SHA-1 length digest', createHmac('sha1', KEY).update(body).digest('hex')],
 	])('refuses a malformed header: %s', (_label, signature) => {
-		expect(verifySignature({ rawBody: body, signature, appKey: KEY })).toEqual({
+		expect(verifySignature({ rawBody: body, signature, appSecretKey: KEY })).toEqual({
 			valid: false,
 			reason: 'malformed_signature',
 		});
@@ -107,47 +107,47 @@ describe('verifySignature', () => {
 
 	it('refuses an empty or missing body, whatever the signature', () => {
 		const empty = Buffer.alloc(0);
-		expect(verifySignature({ rawBody: empty, signature: sign(KEY, empty), appKey: KEY })).toEqual({
+		expect(verifySignature({ rawBody: empty, signature: sign(KEY, empty), appSecretKey: KEY })).toEqual({
 			valid: false,
 			reason: 'missing_body',
 		});
-		expect(verifySignature({ rawBody: undefined, signature: sign(KEY, body), appKey: KEY })).toEqual({
+		expect(verifySignature({ rawBody: undefined, signature: sign(KEY, body), appSecretKey: KEY })).toEqual({
 			valid: false,
 			reason: 'missing_body',
 		});
 	});
 
 	it('refuses everything when no key is configured', () => {
-		for (const appKey of [undefined, null, '']) {
-			expect(verifySignature({ rawBody: body, signature: sign('', body), appKey })).toEqual({
+		for (const appSecretKey of [undefined, null, '']) {
+			expect(verifySignature({ rawBody: body, signature: sign('', body), appSecretKey })).toEqual({
 				valid: false,
 				reason: 'missing_key',
 			});
 		}
 		// A previous key alone does not count: the current key is required.
 		expect(
-			verifySignature({ rawBody: body, signature: sign(OLD_KEY, body), appKey: '', previousAppKey: OLD_KEY }),
+			verifySignature({ rawBody: body, signature: sign(OLD_KEY, body), appSecretKey: '', previousAppSecretKey: OLD_KEY }),
 		).toEqual({ valid: false, reason: 'missing_key' });
 	});
 
 	it('verifies a multi-byte UTF-8 body byte for byte', () => {
 		const utf8 = Buffer.from('{"name":"Zoë Fernandes","city":"ಬೆಂಗಳೂರು","mood":"🚀"}', 'utf8');
 		expect(utf8.length).toBeGreaterThan(utf8.toString('utf8').length);
-		expect(verifySignature({ rawBody: utf8, signature: sign(KEY, utf8), appKey: KEY })).toEqual({
+		expect(verifySignature({ rawBody: utf8, signature: sign(KEY, utf8), appSecretKey: KEY })).toEqual({
 			valid: true,
 			key: 'current',
 		});
 		// The same text signed as Latin-1 bytes is a different message.
 		const latin1Signature = sign(KEY, Buffer.from(utf8.toString('utf8'), 'latin1'));
-		expect(verifySignature({ rawBody: utf8, signature: latin1Signature, appKey: KEY }).valid).toBe(false);
+		expect(verifySignature({ rawBody: utf8, signature: latin1Signature, appSecretKey: KEY }).valid).toBe(false);
 	});
 
 	it('verifies a 10 MB body, and refuses it when its last byte changes', () => {
 		const big = randomBytes(10 * 1024 * 1024);
 		const signature = sign(KEY, big);
-		expect(verifySignature({ rawBody: big, signature, appKey: KEY })).toEqual({ valid: true, key: 'current' });
+		expect(verifySignature({ rawBody: big, signature, appSecretKey: KEY })).toEqual({ valid: true, key: 'current' });
 		big[big.length - 1] ^= 0xff;
-		expect(verifySignature({ rawBody: big, signature, appKey: KEY })).toEqual({
+		expect(verifySignature({ rawBody: big, signature, appSecretKey: KEY })).toEqual({
 			valid: false,
 			reason: 'signature_mismatch',
 		});
@@ -155,10 +155,10 @@ describe('verifySignature', () => {
 
 	it('accepts the previous key during a rotation, and says so', () => {
 		expect(
-			verifySignature({ rawBody: body, signature: sign(OLD_KEY, body), appKey: KEY, previousAppKey: OLD_KEY }),
+			verifySignature({ rawBody: body, signature: sign(OLD_KEY, body), appSecretKey: KEY, previousAppSecretKey: OLD_KEY }),
 		).toEqual({ valid: true, key: 'previous' });
 		expect(
-			verifySignature({ rawBody: body, signature: sign(KEY, body), appKey: KEY, previousAppKey: OLD_KEY }),
+			verifySignature({ rawBody: body, signature: sign(KEY, body), appSecretKey: KEY, previousAppSecretKey: OLD_KEY }),
 		).toEqual({ valid: true, key: 'current' });
 	});
 
@@ -167,12 +167,12 @@ describe('verifySignature', () => {
 			verifySignature({
 				rawBody: body,
 				signature: sign('some-third-key', body),
-				appKey: KEY,
-				previousAppKey: OLD_KEY,
+				appSecretKey: KEY,
+				previousAppSecretKey: OLD_KEY,
 			}),
 		).toEqual({ valid: false, reason: 'signature_mismatch' });
 		// Without a previous key configured, the old key is refused.
-		expect(verifySignature({ rawBody: body, signature: sign(OLD_KEY, body), appKey: KEY })).toEqual({
+		expect(verifySignature({ rawBody: body, signature: sign(OLD_KEY, body), appSecretKey: KEY })).toEqual({
 			valid: false,
 			reason: 'signature_mismatch',
 		});
@@ -185,11 +185,11 @@ describe('verifySignature', () => {
 
 		it.each(pythonVectors.map((v) => [v.description, v] as const))('%s', (_description, vector) => {
 			const raw = Buffer.from(vector.body, 'utf8');
-			expect(verifySignature({ rawBody: raw, signature: vector.signature, appKey: vector.appKey })).toEqual({
+			expect(verifySignature({ rawBody: raw, signature: vector.signature, appSecretKey: vector.appSecretKey })).toEqual({
 				valid: true,
 				key: 'current',
 			});
-			expect(verifySignature({ rawBody: raw, signature: vector.signature, appKey: `${vector.appKey}x` }).valid).toBe(
+			expect(verifySignature({ rawBody: raw, signature: vector.signature, appSecretKey: `${vector.appSecretKey}x` }).valid).toBe(
 				false,
 			);
 		});

@@ -22,7 +22,7 @@ const signature = createHmac('sha256', key).update(body).digest('hex');
 
 const bare = () => createHmac('sha256', key).update(body).digest();
 const verify = () => {
-	const result = verifySignature({ rawBody: body, signature, appKey: key });
+	const result = verifySignature({ rawBody: body, signature, appSecretKey: key });
 	if (!result.valid) throw new Error('benchmark body did not verify');
 };
 

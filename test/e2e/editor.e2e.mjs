@@ -164,7 +164,7 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 				'Tartan Username & Password (sandbox)',
 				{ ...api3, username: SANDBOX_CREDENTIALS.username, password: SANDBOX_CREDENTIALS.password },
 			],
-			['tartanWebhookSigningApi', 'Tartan Webhook Signing Key (sandbox)', { appKey: SANDBOX_CREDENTIALS.appKey }],
+			['tartanWebhookSigningApi', 'Tartan Webhook Signing Key (sandbox)', { appSecretKey: SANDBOX_CREDENTIALS.appSecretKey }],
 			// The AI agent template's chat model (never called here: nothing is sent to the chat)
 			['openAiApi', 'OpenAI account', { apiKey: 'sk-editor-e2e-not-a-real-key', url: 'http://127.0.0.1:9/v1', header: false }],
 		]) {
@@ -528,7 +528,7 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 				const webhookPath = `${trigger.webhookId}/webhook`;
 				await n8n.waitForWebhook(webhookPath);
 				const send = (fixture) =>
-					webhook.sendSignedWebhook(`${n8n.url}/webhook/${webhookPath}`, { fixture, appKey: SANDBOX_CREDENTIALS.appKey });
+					webhook.sendSignedWebhook(`${n8n.url}/webhook/${webhookPath}`, { fixture, appSecretKey: SANDBOX_CREDENTIALS.appSecretKey });
 				const sent = [];
 				for (const fixture of ['employee-add-delta', 'employee-update', 'employee-add-delta', 'sync-initiated']) {
 					const res = await send(fixture);

@@ -18,14 +18,14 @@ const skip = build.built ? false : build.reason;
 const COUNT = Math.max(2000, Number(process.env.FUZZ_COUNT || 2000));
 
 describe('Tartan Trigger under hostile and malformed traffic (real n8n)', { skip, timeout: 900_000 }, () => {
-	const appKey = randomSecret('tartan-fuzz-app-key');
+	const appSecretKey = randomSecret('tartan-fuzz-app-key');
 	const previousKey = randomSecret('tartan-fuzz-previous-key');
 	let target;
 	let report;
 	let started;
 
 	before(async () => {
-		target = await startFuzzTarget({ appKey, previousKey });
+		target = await startFuzzTarget({ appSecretKey, previousKey });
 		started = Date.now();
 		report = await runFuzzSession(target, { count: COUNT });
 		writeEvidence('fuzz-report', { ...report, violations: report.violations.slice(0, 50) });
@@ -53,7 +53,7 @@ describe('Tartan Trigger under hostile and malformed traffic (real n8n)', { skip
 
 	test('executions grow by exactly the number of accepted signed deliveries; n8n is up and answers /healthz', () => {
 		assert.equal(report.executions.growth, report.expectedGrowth, JSON.stringify(report.executions));
-		assert.ok(report.accepted >= fuzzCases({ appKey, previousKey, count: COUNT }).filter((c) => c.expect === 'accept').length);
+		assert.ok(report.accepted >= fuzzCases({ appSecretKey, previousKey, count: COUNT }).filter((c) => c.expect === 'accept').length);
 		assert.equal(report.n8nAlive, true);
 		assert.equal(report.healthz, 200);
 	});
@@ -83,7 +83,7 @@ describe('Tartan Trigger under hostile and malformed traffic (real n8n)', { skip
 			assert.doesNotMatch(line, /[0-9a-f]{64}/i, 'a signature-like hex string in a log line');
 			assert.ok(!line.includes('tartanhq.com') && !line.includes('dfsbdgvbgdvbd'), 'body content in a log line');
 		}
-		assert.ok(!log.includes(appKey) && !log.includes(previousKey), 'a signing key in n8n\'s log');
+		assert.ok(!log.includes(appSecretKey) && !log.includes(previousKey), 'a signing key in n8n\'s log');
 		writeEvidence('fuzz-refusal-lines', { byReason, lines: lines.slice(0, 20) });
 	});
 });

@@ -49,7 +49,7 @@ const is2xx = (status) => status !== null && status >= 200 && status < 300;
 
 describe('The Tartan nodes in n8n queue mode (PostgreSQL, Redis, webhook processor, two workers)', { skip, timeout: 1_800_000 }, () => {
 	const secrets = {
-		appKey: randomSecret('tartan-queue-app-key'),
+		appSecretKey: randomSecret('tartan-queue-app-key'),
 		apiKey: randomSecret('tartan-queue-api-key'),
 		bearerToken: randomJwt(),
 		password: randomSecret('tartan-queue-password'),
@@ -65,7 +65,7 @@ describe('The Tartan nodes in n8n queue mode (PostgreSQL, Redis, webhook process
 	before(async () => {
 		const { startSandbox } = require(path.join(PACKAGE_ROOT, 'test', 'sandbox', 'server.js'));
 		sandbox = await startSandbox({
-			credentials: { apiKey: secrets.apiKey, bearerToken: secrets.bearerToken, username, password: secrets.password, appKey: secrets.appKey },
+			credentials: { apiKey: secrets.apiKey, bearerToken: secrets.bearerToken, username, password: secrets.password, appSecretKey: secrets.appSecretKey },
 		});
 		const started = Date.now();
 		stack = await startQueueStack({
@@ -82,7 +82,7 @@ describe('The Tartan nodes in n8n queue mode (PostgreSQL, Redis, webhook process
 		figures.stackStartSeconds = Math.round((Date.now() - started) / 100) / 10;
 		api = new N8nApi(stack.main.url);
 		await api.bootstrap();
-		creds.signing = await api.createCredential({ name: 'Tartan signing key (queue)', type: 'tartanWebhookSigningApi', data: { appKey: secrets.appKey } });
+		creds.signing = await api.createCredential({ name: 'Tartan signing key (queue)', type: 'tartanWebhookSigningApi', data: { appSecretKey: secrets.appSecretKey } });
 		creds.api = await api.createCredential({
 			name: 'Tartan API (queue)',
 			type: 'tartanApi',
@@ -219,9 +219,9 @@ describe('The Tartan nodes in n8n queue mode (PostgreSQL, Redis, webhook process
 			const deliveries = Array.from({ length: SIGNED }, (_, i) => makeDelivery(i));
 			const wrong = [];
 			for (const kind of ['wrong-key', 'altered-byte', 'no-header']) {
-				for (let i = 0; i < WRONG_EACH; i++) wrong.push(deliveryRequest(makeDelivery(SIGNED + wrong.length), kind, secrets.appKey));
+				for (let i = 0; i < WRONG_EACH; i++) wrong.push(deliveryRequest(makeDelivery(SIGNED + wrong.length), kind, secrets.appSecretKey));
 			}
-			return shuffle([...deliveries.map((d) => deliveryRequest(d, 'signed', secrets.appKey)), ...wrong], seed);
+			return shuffle([...deliveries.map((d) => deliveryRequest(d, 'signed', secrets.appSecretKey)), ...wrong], seed);
 		};
 
 		/**
@@ -429,8 +429,8 @@ describe('The Tartan nodes in n8n queue mode (PostgreSQL, Redis, webhook process
 			extra: { ...slow, WAIT_WEBHOOK_ID: randomUUID() },
 		});
 		const PER_WORKFLOW = 40;
-		const toFinishes = Array.from({ length: PER_WORKFLOW }, (_, i) => deliveryRequest(makeDelivery(10_000 + i), 'signed', secrets.appKey));
-		const toImmediately = Array.from({ length: PER_WORKFLOW }, (_, i) => deliveryRequest(makeDelivery(20_000 + i), 'signed', secrets.appKey));
+		const toFinishes = Array.from({ length: PER_WORKFLOW }, (_, i) => deliveryRequest(makeDelivery(10_000 + i), 'signed', secrets.appSecretKey));
+		const toImmediately = Array.from({ length: PER_WORKFLOW }, (_, i) => deliveryRequest(makeDelivery(20_000 + i), 'signed', secrets.appSecretKey));
 
 		const victim = stack.workers[0];
 		const startedBefore = new Set(executionsByWorker().keys());

@@ -48,7 +48,7 @@ describe('Tartan Sync Callback in a real n8n', { skip, timeout: 600_000 }, () =>
 	const secrets = {
 		bearerToken: randomJwt(),
 		password: randomSecret('tartan-e2e-password'),
-		appKey: randomSecret('tartan-e2e-app-key'),
+		appSecretKey: randomSecret('tartan-e2e-app-key'),
 	};
 	let sandbox;
 	let webhook;
@@ -61,7 +61,7 @@ describe('Tartan Sync Callback in a real n8n', { skip, timeout: 600_000 }, () =>
 		const { startSandbox } = require(path.join(PACKAGE_ROOT, 'test', 'sandbox', 'server.js'));
 		webhook = require(path.join(PACKAGE_ROOT, 'test', 'sandbox', 'webhook.js'));
 		sandbox = await startSandbox({
-			credentials: { bearerToken: secrets.bearerToken, username, password: secrets.password, appKey: secrets.appKey },
+			credentials: { bearerToken: secrets.bearerToken, username, password: secrets.password, appSecretKey: secrets.appSecretKey },
 		});
 		n8n = await startN8n({ env: { N8N_LOG_LEVEL: 'debug' } });
 		api = new N8nApi(n8n.url);
@@ -79,7 +79,7 @@ describe('Tartan Sync Callback in a real n8n', { skip, timeout: 600_000 }, () =>
 		creds.signing = await api.createCredential({
 			name: 'Tartan signing key (e2e)',
 			type: 'tartanWebhookSigningApi',
-			data: { appKey: secrets.appKey },
+			data: { appSecretKey: secrets.appSecretKey },
 		});
 	});
 
@@ -311,7 +311,7 @@ describe('Tartan Sync Callback in a real n8n', { skip, timeout: 600_000 }, () =>
 		const wf = await deployTriggerToCallback('bearerToken');
 		const fixture = webhook.loadFixture('employee-add-initial');
 		const seen = sandbox.requestsFor('callback').length;
-		const res = await webhook.sendSignedWebhook(wf.url, { fixture: 'employee-add-initial', appKey: secrets.appKey });
+		const res = await webhook.sendSignedWebhook(wf.url, { fixture: 'employee-add-initial', appSecretKey: secrets.appSecretKey });
 		assert.equal(res.status, 200, res.body);
 		const [execution] = await api.waitForExecutions(wf.id, 1, { timeoutMs: 60_000 });
 		assert.equal(execution.status, 'success', executionError(execution));
@@ -338,7 +338,7 @@ describe('Tartan Sync Callback in a real n8n', { skip, timeout: 600_000 }, () =>
 	test('Tartan Trigger (one item per record) -> Sync Callback (whole input item, multipart): nested objects arrive as JSON text', async () => {
 		const wf = await deployTriggerToCallback('usernamePassword');
 		const seen = sandbox.requestsFor('callback').length;
-		const res = await webhook.sendSignedWebhook(wf.url, { fixture: 'employee-update', appKey: secrets.appKey });
+		const res = await webhook.sendSignedWebhook(wf.url, { fixture: 'employee-update', appSecretKey: secrets.appSecretKey });
 		assert.equal(res.status, 200, res.body);
 		const [execution] = await api.waitForExecutions(wf.id, 1, { timeoutMs: 60_000 });
 		assert.equal(execution.status, 'success', executionError(execution));

@@ -33,21 +33,21 @@ const PREVIOUS_APP_KEY = 'e2e-previous-app-key-not-a-real-secret';
 describe('Tartan Trigger in a real n8n', { skip, timeout: 600_000 }, () => {
 	/** @type {{ sign: Function, sendSignedWebhook: Function, listFixtures: Function, loadFixture: Function }} */
 	let webhook;
-	let appKey;
+	let appSecretKey;
 	let n8n;
 	let api;
 	let credential;
 
 	before(async () => {
 		webhook = require(SANDBOX_WEBHOOK);
-		appKey = require(path.join(PACKAGE_ROOT, 'test', 'sandbox', 'credentials.js')).SANDBOX_CREDENTIALS.appKey;
+		appSecretKey = require(path.join(PACKAGE_ROOT, 'test', 'sandbox', 'credentials.js')).SANDBOX_CREDENTIALS.appSecretKey;
 		n8n = await startN8n();
 		api = new N8nApi(n8n.url);
 		await api.bootstrap();
 		credential = await api.createCredential({
 			name: 'Tartan signing key (e2e)',
 			type: 'tartanWebhookSigningApi',
-			data: { appKey, previousAppKey: PREVIOUS_APP_KEY },
+			data: { appSecretKey, previousAppSecretKey: PREVIOUS_APP_KEY },
 		});
 	});
 
@@ -81,7 +81,7 @@ describe('Tartan Trigger in a real n8n', { skip, timeout: 600_000 }, () => {
 			webhookId,
 			webhookPath,
 			url,
-			send: (opts) => webhook.sendSignedWebhook(url, { appKey, ...opts }),
+			send: (opts) => webhook.sendSignedWebhook(url, { appSecretKey, ...opts }),
 		};
 	}
 
@@ -131,7 +131,7 @@ describe('Tartan Trigger in a real n8n', { skip, timeout: 600_000 }, () => {
 
 		const fixtureName = 'employee-update';
 		const bad = [
-			['signed with a wrong key', () => ({ fixture: fixtureName, appKey: 'not-the-app-key' }), 'signature_mismatch'],
+			['signed with a wrong key', () => ({ fixture: fixtureName, appSecretKey: 'not-the-app-key' }), 'signature_mismatch'],
 			[
 				'one byte of the body altered after signing',
 				() => {
@@ -139,7 +139,7 @@ describe('Tartan Trigger in a real n8n', { skip, timeout: 600_000 }, () => {
 					const altered = Buffer.from(bytes);
 					const at = altered.indexOf('"recordCount"') + 1;
 					altered[at] = altered[at] ^ 0x20; // "recordCount" -> "RecordCount"
-					return { payload: altered, signature: webhook.sign(appKey, bytes) };
+					return { payload: altered, signature: webhook.sign(appSecretKey, bytes) };
 				},
 				'signature_mismatch',
 			],
@@ -148,7 +148,7 @@ describe('Tartan Trigger in a real n8n', { skip, timeout: 600_000 }, () => {
 				'signature over re-serialised JSON, not the bytes sent',
 				() => {
 					const { bytes, json } = webhook.loadFixture(fixtureName);
-					return { payload: bytes, signature: webhook.sign(appKey, JSON.stringify(json)) };
+					return { payload: bytes, signature: webhook.sign(appSecretKey, JSON.stringify(json)) };
 				},
 				'signature_mismatch',
 			],
@@ -163,7 +163,7 @@ describe('Tartan Trigger in a real n8n', { skip, timeout: 600_000 }, () => {
 		}
 
 		test('signed with the previous app key (rotation) -> 200 and an execution', async () => {
-			const res = await wf.send({ fixture: fixtureName, appKey: PREVIOUS_APP_KEY });
+			const res = await wf.send({ fixture: fixtureName, appSecretKey: PREVIOUS_APP_KEY });
 			assert.equal(res.status, 200, res.body);
 			executions += 1;
 			const all = await api.waitForExecutions(wf.id, executions);
@@ -248,9 +248,9 @@ describe('Tartan Trigger in a real n8n', { skip, timeout: 600_000 }, () => {
 		const started = await api.runManually(wf.id, { triggerNode: TRIGGER });
 		assert.deepEqual(started, { waitingForWebhook: true });
 		const testUrl = `${n8n.url}/webhook-test/${wf.webhookPath}`;
-		const rejected = await webhook.sendSignedWebhook(testUrl, { fixture: 'employee-update', appKey: 'not-the-app-key' });
+		const rejected = await webhook.sendSignedWebhook(testUrl, { fixture: 'employee-update', appSecretKey: 'not-the-app-key' });
 		assert.equal(rejected.status, 401, rejected.body);
-		const accepted = await webhook.sendSignedWebhook(testUrl, { fixture: 'employee-update', appKey });
+		const accepted = await webhook.sendSignedWebhook(testUrl, { fixture: 'employee-update', appSecretKey });
 		assert.equal(accepted.status, 200, accepted.body);
 		const [execution, ...more] = await api.waitForExecutions(wf.id, 1);
 		assert.equal(more.length, 0);
@@ -258,7 +258,7 @@ describe('Tartan Trigger in a real n8n', { skip, timeout: 600_000 }, () => {
 		const { deliveryKey: _key, ...rest } = triggerItems(execution)[0];
 		assert.deepEqual(rest, webhook.loadFixture('employee-update').json);
 		// One call per "Execute workflow": the test URL is gone again
-		const again = await webhook.sendSignedWebhook(testUrl, { fixture: 'employee-update', appKey });
+		const again = await webhook.sendSignedWebhook(testUrl, { fixture: 'employee-update', appSecretKey });
 		assert.equal(again.status, 404, again.body);
 	});
 
@@ -266,7 +266,7 @@ describe('Tartan Trigger in a real n8n', { skip, timeout: 600_000 }, () => {
 		const spaced = await api.createCredential({
 			name: 'Tartan signing key with a stray space (e2e)',
 			type: 'tartanWebhookSigningApi',
-			data: { appKey: ` ${appKey} ` },
+			data: { appSecretKey: ` ${appSecretKey} ` },
 		});
 		const webhookId = randomUUID();
 		const wf = await api.importWorkflow(path.join(workflows, 'tartan-trigger.json'), {
@@ -286,7 +286,7 @@ describe('Tartan Trigger in a real n8n', { skip, timeout: 600_000 }, () => {
 		assert.equal((await api.getWorkflow(wf.id)).active, false);
 		const sent = await webhook.sendSignedWebhook(`${n8n.url}/webhook/${webhookId}/webhook`, {
 			fixture: 'employee-update',
-			appKey,
+			appSecretKey,
 		});
 		assert.equal(sent.status, 404, sent.body);
 	});

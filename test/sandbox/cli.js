@@ -42,7 +42,7 @@ function banner(sandbox) {
 		`    Username:     ${c.username}`,
 		`    Password:     ${c.password}`,
 		'  Tartan Webhook Signing Key API (tartanWebhookSigningApi)',
-		`    App Key:      ${c.appKey}`,
+		`    App Key:      ${c.appSecretKey}`,
 		'',
 		'Send a signed example webhook to a Tartan Trigger:',
 		'  npm run send-event -- sync.events.employee.add --url <n8n webhook URL>',

@@ -9,7 +9,7 @@ export interface SandboxCredentials {
 	/** Sync callback with multipart/form-data: header `password`. */
 	password: string;
 	/** Webhook signing key: tartan-signature = HMAC-SHA256 hex of the raw body. */
-	appKey: string;
+	appSecretKey: string;
 }
 
 export declare const SANDBOX_CREDENTIALS: Readonly<SandboxCredentials>;

@@ -18,7 +18,7 @@ const SANDBOX_CREDENTIALS = Object.freeze({
 	username: 'sandbox-user',
 	password: 'sandbox-password-not-a-real-secret',
 	/** Webhook signing key (app_key): tartan-signature = HMAC-SHA256 hex of the raw body. */
-	appKey: 'sandbox-app-key-not-a-real-secret',
+	appSecretKey: 'sandbox-app-key-not-a-real-secret',
 });
 
 module.exports = { SANDBOX_CREDENTIALS };

@@ -104,7 +104,7 @@ describe('startSandbox', () => {
 		expect(sb.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 		expect(sb.port).toBeGreaterThan(0);
 		expect(sb.credentials).toEqual(C);
-		expect(Object.keys(C).sort()).toEqual(['apiKey', 'appKey', 'bearerToken', 'password', 'username']);
+		expect(Object.keys(C).sort()).toEqual(['apiKey', 'appSecretKey', 'bearerToken', 'password', 'username']);
 	});
 
 	it('answers 404 JSON for unknown paths and other methods, recorded as route "other"', async () => {
@@ -585,7 +585,7 @@ describe('webhook.js: signing and fixtures', () => {
 
 	it.each(listFixtures().map((f) => f.name))('sign() equals Tartan\'s Python snippet for %s', (name) => {
 		const { bytes } = loadFixture(name);
-		expect(sign(C.appKey, bytes)).toBe(pythonHmacHex(C.appKey, bytes));
+		expect(sign(C.appSecretKey, bytes)).toBe(pythonHmacHex(C.appSecretKey, bytes));
 	});
 
 	it('sign() matches Python for a non-ASCII key and payload, and accepts strings', () => {
@@ -602,7 +602,7 @@ describe('webhook.js: sendSignedWebhook', () => {
 	let receiver: HmacReceiver;
 
 	beforeAll(async () => {
-		receiver = await startHmacReceiver(C.appKey);
+		receiver = await startHmacReceiver(C.appSecretKey);
 	});
 
 	afterEach(() => {
@@ -614,7 +614,7 @@ describe('webhook.js: sendSignedWebhook', () => {
 	});
 
 	it('sends a fixture\'s exact bytes with a signature the receiver verifies', async () => {
-		const result = await sendSignedWebhook(receiver.url, { fixture: 'employee-add-initial', appKey: C.appKey });
+		const result = await sendSignedWebhook(receiver.url, { fixture: 'employee-add-initial', appSecretKey: C.appSecretKey });
 		expect(result.status).toBe(200);
 		expect(result.json).toEqual({ verified: true });
 		expect(result.body).toBe('{"verified":true}');
@@ -622,7 +622,7 @@ describe('webhook.js: sendSignedWebhook', () => {
 		const [got] = receiver.received;
 		expect(got.raw.equals(loadFixture('employee-add-initial').bytes)).toBe(true);
 		expect(got.headers['content-type']).toBe('application/json');
-		expect(got.headers['tartan-signature']).toBe(sign(C.appKey, got.raw));
+		expect(got.headers['tartan-signature']).toBe(sign(C.appSecretKey, got.raw));
 	});
 
 	it('resolves event names and defaults to the sandbox app key', async () => {
@@ -641,7 +641,7 @@ describe('webhook.js: sendSignedWebhook', () => {
 	});
 
 	it('can send a wrong key, an explicit signature, no signature, and extra headers', async () => {
-		const wrongKey = await sendSignedWebhook(receiver.url, { fixture: 'sync-initiated', appKey: 'another-example-key' });
+		const wrongKey = await sendSignedWebhook(receiver.url, { fixture: 'sync-initiated', appSecretKey: 'another-example-key' });
 		const explicit = await sendSignedWebhook(receiver.url, { fixture: 'sync-initiated', signature: 'deadbeef' });
 		const none = await sendSignedWebhook(receiver.url, { fixture: 'sync-initiated', omitSignature: true });
 		const extra = await sendSignedWebhook(receiver.url, { fixture: 'sync-initiated', headers: { 'X-Extra': 'yes' } });
@@ -661,7 +661,7 @@ describe('send-event.js', () => {
 	let receiver: HmacReceiver;
 
 	beforeAll(async () => {
-		receiver = await startHmacReceiver(C.appKey);
+		receiver = await startHmacReceiver(C.appSecretKey);
 	});
 
 	afterAll(async () => {
@@ -674,13 +674,13 @@ describe('send-event.js', () => {
 		expect(run.stdout).toContain('fixture=employee-update');
 		expect(run.stdout).toContain('status: 200');
 		expect(run.stdout).toContain('{"verified":true}');
-		expect(run.stdout).not.toContain(C.appKey);
+		expect(run.stdout).not.toContain(C.appSecretKey);
 	});
 
 	it('takes the URL and key from TARTAN_WEBHOOK_URL / TARTAN_APP_KEY', async () => {
 		const run = await runScript('send-event.js', ['connection-requested'], {
 			TARTAN_WEBHOOK_URL: receiver.url,
-			TARTAN_APP_KEY: C.appKey,
+			TARTAN_APP_KEY: C.appSecretKey,
 		});
 		expect(run.code).toBe(0);
 		expect(run.stdout).toContain('signed with TARTAN_APP_KEY');
@@ -717,7 +717,7 @@ describe('cli.js', () => {
 			for (let i = 0; i < 50 && !cli.output().includes('-> 401'); i++) await delay(20);
 		} finally {
 			const { output } = await cli.stop();
-			for (const value of [C.apiKey, C.bearerToken, C.username, C.password, C.appKey]) expect(output).toContain(value);
+			for (const value of [C.apiKey, C.bearerToken, C.username, C.password, C.appSecretKey]) expect(output).toContain(value);
 			expect(output).toContain('tartanApi');
 			expect(output).toContain('tartanBearerApi');
 			expect(output).toContain('tartanUsernamePasswordApi');

@@ -68,12 +68,12 @@ async function main(argv, env, out = console.log, err = console.error) {
 		err(`no webhook URL: pass --url or set TARTAN_WEBHOOK_URL\n${USAGE}`);
 		return 2;
 	}
-	const appKey = args.key || env.TARTAN_APP_KEY || SANDBOX_CREDENTIALS.appKey;
+	const appSecretKey = args.key || env.TARTAN_APP_KEY || SANDBOX_CREDENTIALS.appSecretKey;
 	const keySource = args.key ? '--key' : env.TARTAN_APP_KEY ? 'TARTAN_APP_KEY' : 'sandbox app key';
 	out(`POST ${url}  fixture=${fixture}  signed with ${keySource}`);
 	let result;
 	try {
-		result = await sendSignedWebhook(url, { fixture, appKey });
+		result = await sendSignedWebhook(url, { fixture, appSecretKey });
 	} catch (error) {
 		err(`request failed: ${error.cause ? `${error.message} (${error.cause.code || error.cause.message})` : error.message}`);
 		return 1;

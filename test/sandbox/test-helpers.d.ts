@@ -2,7 +2,7 @@
 
 export declare function delay(ms: number): Promise<void>;
 /** Tartan's Python HMAC snippet (seed 001) run through python3. */
-export declare function pythonHmacHex(appKey: string, bytes: Buffer): string;
+export declare function pythonHmacHex(appSecretKey: string, bytes: Buffer): string;
 export declare const PYTHON_SNIPPET: string;
 
 export interface HmacReceiver {
@@ -10,7 +10,7 @@ export interface HmacReceiver {
 	received: Array<{ headers: Record<string, string | string[] | undefined>; raw: Buffer; verified: boolean }>;
 	close(): Promise<void>;
 }
-export declare function startHmacReceiver(appKey: string): Promise<HmacReceiver>;
+export declare function startHmacReceiver(appSecretKey: string): Promise<HmacReceiver>;
 
 export interface ScriptRun {
 	code: number | null;

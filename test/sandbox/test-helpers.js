@@ -26,22 +26,22 @@ const PYTHON_SNIPPET = [
 	'print(hmac.new(app_key.encode("utf-8"), payload.encode("utf-8"), hashlib.sha256).hexdigest())',
 ].join('\n');
 
-function pythonHmacHex(appKey, bytes) {
-	return execFileSync('python3', ['-c', PYTHON_SNIPPET, appKey], { input: bytes }).toString('utf8').trim();
+function pythonHmacHex(appSecretKey, bytes) {
+	return execFileSync('python3', ['-c', PYTHON_SNIPPET, appSecretKey], { input: bytes }).toString('utf8').trim();
 }
 
 /**
  * A tiny webhook receiver that checks tartan-signature itself (HMAC-SHA256 of
  * the raw bytes, constant-time compare) and answers 200 or 401.
  */
-async function startHmacReceiver(appKey) {
+async function startHmacReceiver(appSecretKey) {
 	const received = [];
 	const server = http.createServer((req, res) => {
 		const chunks = [];
 		req.on('data', (c) => chunks.push(c));
 		req.on('end', () => {
 			const raw = Buffer.concat(chunks);
-			const expected = crypto.createHmac('sha256', appKey).update(raw).digest('hex');
+			const expected = crypto.createHmac('sha256', appSecretKey).update(raw).digest('hex');
 			const got = String(req.headers['tartan-signature'] || '');
 			const verified =
 				got.length === expected.length && crypto.timingSafeEqual(Buffer.from(got), Buffer.from(expected));

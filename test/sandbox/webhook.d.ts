@@ -19,8 +19,8 @@ export interface SendSignedWebhookOptions {
 	fixture?: string;
 	/** Buffer/Uint8Array/string sent as is; anything else JSON.stringify-ed. */
 	payload?: unknown;
-	/** Signing key; defaults to SANDBOX_CREDENTIALS.appKey. */
-	appKey?: string;
+	/** Signing key; defaults to SANDBOX_CREDENTIALS.appSecretKey. */
+	appSecretKey?: string;
 	/** Send this tartan-signature instead of computing one. */
 	signature?: string;
 	/** Extra/overriding request headers. */
@@ -41,7 +41,7 @@ export interface WebhookResponse {
 }
 
 /** HMAC-SHA256 hex (lower case) of the raw bytes keyed with the UTF-8 app key, as in Tartan's Python snippet. */
-export declare function sign(appKey: string, bytes: Buffer | Uint8Array | string): string;
+export declare function sign(appSecretKey: string, bytes: Buffer | Uint8Array | string): string;
 export declare function sendSignedWebhook(url: string, options: SendSignedWebhookOptions): Promise<WebhookResponse>;
 export declare function listFixtures(): FixtureInfo[];
 export declare function loadFixture(nameOrEvent: string): Fixture;

@@ -24,9 +24,9 @@ function toBytes(value) {
 }
 
 /** HMAC-SHA256 hex of the raw bytes, keyed with the UTF-8 app key (seed 001). */
-function sign(appKey, bytes) {
-	if (typeof appKey !== 'string' || appKey.length === 0) throw new TypeError('appKey must be a non-empty string');
-	return crypto.createHmac('sha256', Buffer.from(appKey, 'utf8')).update(toBytes(bytes)).digest('hex');
+function sign(appSecretKey, bytes) {
+	if (typeof appSecretKey !== 'string' || appSecretKey.length === 0) throw new TypeError('appSecretKey must be a non-empty string');
+	return crypto.createHmac('sha256', Buffer.from(appSecretKey, 'utf8')).update(toBytes(bytes)).digest('hex');
 }
 
 function readFixture(name) {
@@ -82,12 +82,12 @@ function loadFixture(nameOrEvent) {
  * POSTs a webhook the way Tartan does. Exactly one of `fixture` (fixture or
  * event name; its file bytes are sent unchanged) and `payload` (Buffer/string
  * sent as is, anything else JSON.stringify-ed). The signature is
- * sign(appKey, bytes) unless `signature` is given or `omitSignature` is true;
- * appKey defaults to the sandbox's. `headers` are added last (they win).
+ * sign(appSecretKey, bytes) unless `signature` is given or `omitSignature` is true;
+ * appSecretKey defaults to the sandbox's. `headers` are added last (they win).
  */
 async function sendSignedWebhook(url, options = {}) {
 	const { fixture, payload, signature, headers, omitSignature = false, timeoutMs = 30000 } = options;
-	const appKey = options.appKey === undefined ? SANDBOX_CREDENTIALS.appKey : options.appKey;
+	const appSecretKey = options.appSecretKey === undefined ? SANDBOX_CREDENTIALS.appSecretKey : options.appSecretKey;
 	if ((fixture === undefined) === (payload === undefined)) {
 		throw new TypeError('sendSignedWebhook needs exactly one of { fixture, payload }');
 	}
@@ -98,7 +98,7 @@ async function sendSignedWebhook(url, options = {}) {
 	} else bytes = Buffer.from(JSON.stringify(payload), 'utf8');
 
 	const outHeaders = { 'content-type': 'application/json' };
-	if (!omitSignature) outHeaders[SIGNATURE_HEADER] = signature !== undefined ? signature : sign(appKey, bytes);
+	if (!omitSignature) outHeaders[SIGNATURE_HEADER] = signature !== undefined ? signature : sign(appSecretKey, bytes);
 	for (const [k, v] of Object.entries(headers || {})) outHeaders[k.toLowerCase()] = v;
 
 	const res = await fetch(url, {

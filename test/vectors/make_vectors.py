@@ -41,6 +41,6 @@ payloads = [
 vectors = []
 for description, body in payloads:
     app_key, digest = run_snippet(body)
-    vectors.append({"description": description, "appKey": app_key, "body": body, "signature": digest})
+    vectors.append({"description": description, "appSecretKey": app_key, "body": body, "signature": digest})
 
 print(json.dumps(vectors, indent=2, ensure_ascii=False))

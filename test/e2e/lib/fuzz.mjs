@@ -60,11 +60,11 @@ function reverseKeys(value) {
 }
 
 /**
- * The cases. Options: appKey (the credential's key), previousKey (a key that
+ * The cases. Options: appSecretKey (the credential's key), previousKey (a key that
  * was the previous one and has been cleared), count (the deterministic cases
  * first, then seeded random mutations up to count), seed.
  */
-export function fuzzCases({ appKey, previousKey, count = 2000, seed = 20261201 }) {
+export function fuzzCases({ appSecretKey, previousKey, count = 2000, seed = 20261201 }) {
 	const fixtures = fs
 		.readdirSync(FIXTURES_DIR)
 		.filter((f) => f.endsWith('.json'))
@@ -77,14 +77,14 @@ export function fuzzCases({ appKey, previousKey, count = 2000, seed = 20261201 }
 		if (signature !== undefined) h['tartan-signature'] = signature;
 		cases.push({ id: cases.length, kind, expect, method, headers: h, body, raw });
 	};
-	const signedAdd = (kind, expect, body, opts = {}) => add(kind, expect, body, { ...opts, signature: opts.signature ?? sign(appKey, body) });
+	const signedAdd = (kind, expect, body, opts = {}) => add(kind, expect, body, { ...opts, signature: opts.signature ?? sign(appSecretKey, body) });
 	const mutated = (kind, original, body, opts = {}) => {
 		// A "mutation" that gives the same bytes back is no mutation (e.g. re-serialising an already canonical text)
 		if (body.equals(original)) return;
 		// Signed over the original, so any change is a signature failure; if the
 		// change breaks the JSON, n8n's own parser may answer 422 before the node
 		const expect = isJsonObject(body) ? '401' : '4xx';
-		add(kind, expect, body, { ...opts, signature: sign(appKey, original) });
+		add(kind, expect, body, { ...opts, signature: sign(appSecretKey, original) });
 	};
 
 	for (const { name, bytes } of fixtures) {
@@ -111,13 +111,13 @@ export function fuzzCases({ appKey, previousKey, count = 2000, seed = 20261201 }
 		// The body re-encoded as Latin-1 and signed that way (a proxy that re-encodes)
 		if (bytes.some((b) => b > 0x7f)) {
 			const latin1 = Buffer.from(bytes.toString('utf8'), 'latin1');
-			add('header:digest-of-latin1', '401', bytes, { signature: sign(appKey, latin1) });
+			add('header:digest-of-latin1', '401', bytes, { signature: sign(appSecretKey, latin1) });
 		}
 	}
 
 	// One base delivery for the header and transport cases: non-ASCII text inside
 	const base = fixtures.find((f) => f.name === 'employee-update').bytes;
-	const good = sign(appKey, base);
+	const good = sign(appSecretKey, base);
 	// Header
 	add('header:missing', '401', base);
 	add('header:empty', '401', base, { signature: '' });
@@ -133,12 +133,12 @@ export function fuzzCases({ appKey, previousKey, count = 2000, seed = 20261201 }
 	add('header:63-hex', '401', base, { signature: good.slice(0, 63) });
 	add('header:65-hex', '401', base, { signature: `${good}0` });
 	add('header:sha256-prefix', '401', base, { signature: `sha256=${good}` });
-	add('header:base64-digest', '401', base, { signature: hmac(appKey, base).toString('base64') });
-	add('header:arguments-swapped', '401', base, { signature: createHmac('sha256', base).update(appKey).digest('hex') });
+	add('header:base64-digest', '401', base, { signature: hmac(appSecretKey, base).toString('base64') });
+	add('header:arguments-swapped', '401', base, { signature: createHmac('sha256', base).update(appSecretKey).digest('hex') });
 	add('header:previous-key-after-clear', '401', base, { signature: sign(previousKey, base) });
 	add('header:not-hex', '401', base, { signature: 'z'.repeat(64) });
 	add('header:bearer', '401', base, { signature: `Bearer ${good}` });
-	add('header:other-body-signature', '401', base, { signature: sign(appKey, fixtures[0].bytes) });
+	add('header:other-body-signature', '401', base, { signature: sign(appSecretKey, fixtures[0].bytes) });
 
 	// Transport: the exact signed bytes under other content types
 	signedAdd('transport:no-content-type', 'accept', base, { headers: {} });
@@ -158,7 +158,7 @@ export function fuzzCases({ appKey, previousKey, count = 2000, seed = 20261201 }
 	]) {
 		const encoded = encode(base);
 		add(`transport:${encoding}-signed-decoded`, 'accept', encoded, { headers: { ...json, 'content-encoding': encoding }, signature: good });
-		add(`transport:${encoding}-signed-encoded`, '401', encoded, { headers: { ...json, 'content-encoding': encoding }, signature: sign(appKey, encoded) });
+		add(`transport:${encoding}-signed-encoded`, '401', encoded, { headers: { ...json, 'content-encoding': encoding }, signature: sign(appSecretKey, encoded) });
 		const corrupt = Buffer.from(encoded);
 		corrupt[Math.floor(corrupt.length / 2)] ^= 0xff;
 		add(`transport:${encoding}-corrupt`, '4xx', corrupt, { headers: { ...json, 'content-encoding': encoding }, signature: good });
@@ -226,10 +226,10 @@ export function fuzzCases({ appKey, previousKey, count = 2000, seed = 20261201 }
 			const header = Buffer.from(Array.from({ length: Math.floor(random() * 80) }, () => 0x21 + Math.floor(random() * 94))).toString('latin1');
 			add('random:garbage-header', '401', bytes, { signature: header });
 		} else if (r < 0.9) {
-			const sig = sign(appKey, bytes).split('');
+			const sig = sign(appSecretKey, bytes).split('');
 			sig[Math.floor(random() * 64)] = pick('0123456789abcdef'.split(''));
 			const signature = sig.join('');
-			add('random:digit-changed', signature === sign(appKey, bytes) ? 'accept' : '401', bytes, { signature });
+			add('random:digit-changed', signature === sign(appSecretKey, bytes) ? 'accept' : '401', bytes, { signature });
 		} else {
 			signedAdd('random:genuine', 'accept', bytes);
 		}
@@ -290,13 +290,13 @@ function sendRaw(url, c, { timeoutMs }) {
  * as the control, n8n's own Webhook node on another path. The payload limit
  * is N8N_PAYLOAD_SIZE_MAX = 1 MiB, so that the size cases stay small.
  */
-export async function startFuzzTarget({ appKey, previousKey, env = {} } = {}) {
+export async function startFuzzTarget({ appSecretKey, previousKey, env = {} } = {}) {
 	const n8n = await startN8n({ env: { N8N_PAYLOAD_SIZE_MAX: String(PAYLOAD_SIZE_MAX_MIB), N8N_LOG_LEVEL: 'info', ...env } });
 	try {
 		const api = new N8nApi(n8n.url);
 		await api.bootstrap();
 		// During a key rotation (the previous key still set) at first; runFuzzSession clears it
-		const credential = await api.createCredential({ name: 'Tartan signing key (fuzz)', type: 'tartanWebhookSigningApi', data: { appKey, previousAppKey: previousKey } });
+		const credential = await api.createCredential({ name: 'Tartan signing key (fuzz)', type: 'tartanWebhookSigningApi', data: { appSecretKey, previousAppSecretKey: previousKey } });
 		const webhookId = randomUUID();
 		const trigger = await api.importWorkflow(path.join(WORKFLOWS, 'tartan-trigger.json'), {
 			NAME: 'fuzz: Tartan Trigger',
@@ -323,7 +323,7 @@ export async function startFuzzTarget({ appKey, previousKey, env = {} } = {}) {
 			n8n,
 			api,
 			credential,
-			appKey,
+			appSecretKey,
 			previousKey,
 			triggerId: trigger.id,
 			triggerUrl: `${n8n.url}/webhook/${webhookId}/webhook`,
@@ -434,9 +434,9 @@ export async function runFuzzSession(target, { count = 2000, seed, concurrency =
 	const previousSigned = { id: -1, kind: 'previous-key', method: 'POST', headers: { 'content-type': 'application/json', 'tartan-signature': sign(target.previousKey, base) }, body: base };
 	const before = await settledExecutionCount(api, target.triggerId, { settleMs: 500 });
 	const duringRotation = await sendCase(target.triggerUrl, previousSigned);
-	await api.api('PATCH', `/credentials/${target.credential.id}`, { data: { appKey: target.appKey, previousAppKey: '' } });
+	await api.api('PATCH', `/credentials/${target.credential.id}`, { data: { appSecretKey: target.appSecretKey, previousAppSecretKey: '' } });
 	const afterClear = await sendCase(target.triggerUrl, previousSigned);
-	const cases = fuzzCases({ appKey: target.appKey, previousKey: target.previousKey, count, seed });
+	const cases = fuzzCases({ appSecretKey: target.appSecretKey, previousKey: target.previousKey, count, seed });
 	const report = await runFuzz(target, cases, { concurrency });
 	const after = await settledExecutionCount(api, target.triggerId);
 	let healthz = null;

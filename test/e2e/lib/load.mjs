@@ -32,21 +32,21 @@ export function makeDelivery(index, { records = 10 } = {}) {
 
 /**
  * The request for a delivery: { kind, requestId, bytes, headers }. `kind`:
- * 'signed' (HMAC with `appKey`), 'wrong-key', 'altered-byte' (signed, then one
+ * 'signed' (HMAC with `appSecretKey`), 'wrong-key', 'altered-byte' (signed, then one
  * byte of a record changed), 'no-header'.
  */
-export function deliveryRequest(delivery, kind, appKey) {
+export function deliveryRequest(delivery, kind, appSecretKey) {
 	const headers = { 'content-type': 'application/json' };
 	let bytes = delivery.bytes;
 	switch (kind) {
 		case 'signed':
-			headers['tartan-signature'] = sign(appKey, bytes);
+			headers['tartan-signature'] = sign(appSecretKey, bytes);
 			break;
 		case 'wrong-key':
-			headers['tartan-signature'] = sign(`${appKey}-not`, bytes);
+			headers['tartan-signature'] = sign(`${appSecretKey}-not`, bytes);
 			break;
 		case 'altered-byte': {
-			headers['tartan-signature'] = sign(appKey, bytes);
+			headers['tartan-signature'] = sign(appSecretKey, bytes);
 			bytes = Buffer.from(bytes);
 			const at = bytes.indexOf('"department"') + 1;
 			bytes[at] = bytes[at] === 0x64 ? 0x44 : 0x64; // d <-> D: still valid JSON
