@@ -1,46 +1,21 @@
+import { DateTime, Info } from 'luxon';
+
 /**
  * Tartan's time-range fields are integer epoch seconds. Users give dates from
  * the date picker, ISO 8601 strings or epoch numbers from expressions, or date
  * objects ($now). This turns any of them into epoch seconds, or explains why not.
+ * Time zones are Luxon's (n8n's own date library, loaded from n8n at run time).
  */
 
 /** Above this, a number is almost certainly milliseconds (seconds would be past the year 5000). */
 const MILLISECONDS_THRESHOLD = 100_000_000_000;
 
-const NAIVE_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
-
-/** Offset of a time zone from UTC at an instant, in milliseconds. */
-function zoneOffsetMs(epochMs: number, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(epochMs));
-	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const wallClock = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-	return wallClock - Math.floor(epochMs / 1000) * 1000;
-}
-
-/** A wall-clock time in a time zone, as epoch milliseconds. */
-function zonedTimeToEpochMs(fields: number[], timeZone: string): number {
-	const [y, mo, d, h, mi, s] = fields;
-	const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
-	let zone = timeZone;
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone: zone });
-	} catch {
-		zone = 'UTC';
-	}
-	const first = asUtc - zoneOffsetMs(asUtc, zone);
-	// Around a DST change the offset at the result can differ from the first guess.
-	const second = asUtc - zoneOffsetMs(first, zone);
-	return second;
-}
+/**
+ * The ISO 8601 forms accepted: a date, or a date and time (seconds and a
+ * fraction optional), with or without an offset (Z, ±HH:MM or ±HHMM). Luxon
+ * alone would also take week dates, ordinal dates and times without a date.
+ */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-](?:0\d|1[0-4]):?[0-5]\d)?)?$/i;
 
 function fromNumber(value: number): number | string {
 	if (!Number.isFinite(value)) return 'must be a date or epoch seconds';
@@ -51,7 +26,13 @@ function fromNumber(value: number): number | string {
 	return Math.floor(value);
 }
 
-/** Epoch seconds, or a message (starting lower-case) saying what is wrong. */
+/**
+ * Epoch seconds, or a message (starting lower-case) saying what is wrong.
+ * Text without an offset is a wall-clock time in `timeZone` (UTC if n8n gives
+ * an unknown zone). Around a DST change Luxon moves a time in the gap forward
+ * by the gap (02:30 becomes 03:30 on a spring-forward night) and reads a time in
+ * the repeated hour at its later offset (standard time).
+ */
 export function toEpochSeconds(value: unknown, timeZone: string): number | string {
 	if (value === undefined || value === null || value === '') return 'is required';
 	if (typeof value === 'number') return fromNumber(value);
@@ -69,22 +50,11 @@ export function toEpochSeconds(value: unknown, timeZone: string): number | strin
 	const text = value.trim();
 	if (text === '') return 'is required';
 	if (/^[+-]?\d+(\.\d+)?$/.test(text)) return fromNumber(Number(text));
-
-	const naive = NAIVE_DATE_TIME.exec(text);
-	if (naive) {
-		const fields = naive.slice(1).map((part) => (part === undefined ? 0 : Number(part)));
-		const [y, mo, d, h, mi, s] = fields;
-		const check = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-		if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
-			return `is not a valid date: "${text}"`;
-		}
-		return fromNumber(Math.floor(zonedTimeToEpochMs(fields, timeZone) / 1000));
+	if (!ISO_DATE_TIME.test(text)) {
+		return `is not a date: "${text}" (use ISO 8601 such as 2025-05-26T03:18:30Z, or epoch seconds)`;
 	}
-
-	// ISO 8601 with an offset or Z, e.g. 2025-05-26T03:18:30Z or 2025-05-26T08:48:30+05:30.
-	if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text)) {
-		const ms = Date.parse(text);
-		if (!Number.isNaN(ms)) return fromNumber(Math.floor(ms / 1000));
-	}
-	return `is not a date: "${text}" (use ISO 8601 such as 2025-05-26T03:18:30Z, or epoch seconds)`;
+	const zone = Info.isValidIANAZone(timeZone) ? timeZone : 'UTC';
+	const date = DateTime.fromISO(text.toUpperCase().replace(' ', 'T'), { zone });
+	// Luxon refuses dates that do not exist (2025-02-30, 23:59:60).
+	return date.isValid ? fromNumber(Math.floor(date.toSeconds())) : `is not a valid date: "${text}"`;
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { fail, isString, present, UUID } from '../shared/validation';
 import { toEpochSeconds } from './epoch';
 
 /**
@@ -258,46 +259,46 @@ function trimmed(value: unknown): unknown {
 	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : value;
 }
 
+const COUNTERS_MESSAGE = 'must be whole numbers of 1 or more, e.g. 1, 2, 5';
+const STATUSES: readonly unknown[] = ['success', 'fail', 'all'];
+
+function isCounter(value: unknown): value is number {
+	return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
+}
+
+/** One field's schema; see nodes/shared/validation.ts for why the messages are given this way. */
 function fieldSchema(kind: FieldKind, context: ValidationContext): z.ZodTypeAny {
 	switch (kind) {
 		case 'id':
 			return z.preprocess(
 				trimmed,
-				context.relaxIds
-					? z
-							.string({ required_error: 'is required', invalid_type_error: 'must be text' })
-							.min(1, 'is required')
-							.regex(/^\S+$/, 'must not contain white space')
-					: z
-							.string({ required_error: 'is required', invalid_type_error: 'must be text' })
-							.min(1, 'is required')
-							.uuid('must be a UUID (e.g. 6754fec7-d3db-458a-942b-85bfc5822c82); see Options > Allow Non-UUID IDs'),
+				present(isString, 'must be text').pipe(
+					context.relaxIds
+						? z.string().min(1, 'is required').regex(/^\S+$/, 'must not contain white space')
+						: z
+								.string()
+								.min(1, 'is required')
+								.regex(UUID, 'must be a UUID (e.g. 6754fec7-d3db-458a-942b-85bfc5822c82); see Options > Allow Non-UUID IDs'),
+				),
 			);
 		case 'counters':
 			return z.preprocess(
 				counterList,
-				z
-					.array(
-						z
-							.number({ invalid_type_error: 'must be whole numbers of 1 or more, e.g. 1, 2, 5' })
-							.int('must be whole numbers of 1 or more, e.g. 1, 2, 5')
-							.min(1, 'must be whole numbers of 1 or more, e.g. 1, 2, 5'),
-						{ required_error: 'is required', invalid_type_error: 'must be a list of numbers, e.g. 1, 2, 5' },
-					)
-					.min(1, 'needs at least one counter, e.g. 1, 2, 5'),
+				present(Array.isArray, 'must be a list of numbers, e.g. 1, 2, 5').pipe(
+					z
+						.array(z.custom<number>(isCounter, COUNTERS_MESSAGE))
+						.min(1, 'needs at least one counter, e.g. 1, 2, 5'),
+				),
 			);
 		case 'status':
-			return z.enum(['success', 'fail', 'all'], {
-				errorMap: () => ({ message: 'must be one of success, fail, all' }),
-			});
+			return z.custom<'success' | 'fail' | 'all'>(
+				(value) => STATUSES.includes(value),
+				'must be one of success, fail, all',
+			);
 		case 'epoch':
 			return z.unknown().transform((value, ctx) => {
 				const result = toEpochSeconds(value, context.timeZone);
-				if (typeof result === 'string') {
-					ctx.addIssue({ code: z.ZodIssueCode.custom, message: result });
-					return z.NEVER;
-				}
-				return result;
+				return typeof result === 'string' ? fail(ctx, result) : result;
 			});
 	}
 }
@@ -307,20 +308,13 @@ export function schemaFor(searchType: SearchType, context: ValidationContext) {
 	const spec = searchTypeOf(searchType)!;
 	const fields = spec.fields as readonly FieldName[];
 	const shape = Object.fromEntries(fields.map((f) => [f, fieldSchema(FIELDS[f].kind, context)]));
-	return z
-		.object(shape)
-		.strict()
-		.superRefine((value: Record<string, unknown>, ctx) => {
-			const start = value.requestTimestamp;
-			const end = value.endRequestTimestamp;
-			if (typeof start === 'number' && typeof end === 'number' && start > end) {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					path: ['endRequestTimestamp'],
-					message: 'must not be before From',
-				});
-			}
-		});
+	return z.strictObject(shape).superRefine((value: Record<string, unknown>, ctx) => {
+		const start = value.requestTimestamp;
+		const end = value.endRequestTimestamp;
+		if (typeof start === 'number' && typeof end === 'number' && start > end) {
+			ctx.addIssue({ code: 'custom', path: ['endRequestTimestamp'], message: 'must not be before From' });
+		}
+	});
 }
 
 export class ResendValidationError extends Error {

@@ -2,26 +2,27 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { MultipartPart } from '../shared/multipart';
+import { EMAIL, isString } from '../shared/validation';
 import { isPlainObject } from '../shared/values';
 
 /**
  * The Sync Callback's documented fields (seed 000: EmployeeData and
  * EmployeeFormData, both `name` and `email` strings). Checked when present;
- * anything else is passed through as the user gave it.
+ * anything else is passed through as the user gave it. (See
+ * nodes/shared/validation.ts for why the messages are given this way.)
  */
 const knownFields = z
 	.object({
 		name: z
-			.string({ invalid_type_error: 'must be text' })
+			.custom<string>(isString, 'must be text')
 			.refine((value) => value.trim() !== '', 'must not be empty')
 			.optional(),
 		email: z
-			.string({ invalid_type_error: 'must be text' })
-			.trim()
-			.email('must be an email address, e.g. name@example.com')
+			.custom<string>(isString, 'must be text')
+			.pipe(z.string().trim().regex(EMAIL, 'must be an email address, e.g. name@example.com'))
 			.optional(),
 	})
-	.passthrough();
+	.catchall(z.unknown());
 
 export class EmployeeValidationError extends Error {
 	constructor(
