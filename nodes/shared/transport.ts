@@ -2,6 +2,7 @@ import {
 	NodeApiError,
 	NodeOperationError,
 	sleep,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -155,6 +156,30 @@ function secretsOf(credentials: IDataObject): string[] {
 }
 
 /**
+ * The credential of one node run, read and decrypted once for all its items
+ * (as most n8n nodes read theirs before their item loop) rather than twice per
+ * item: the next run reads it again, so an edited credential counts from then.
+ */
+const credentialsOfRun = new WeakMap<IExecuteFunctions, Map<TartanCredentialType, Promise<ICredentialDataDecryptedObject>>>();
+
+function runCredentials(
+	context: IExecuteFunctions,
+	credentialType: TartanCredentialType,
+	itemIndex: number,
+): Promise<ICredentialDataDecryptedObject> {
+	let ofRun = credentialsOfRun.get(context);
+	if (!ofRun) credentialsOfRun.set(context, (ofRun = new Map()));
+	let credentials = ofRun.get(credentialType);
+	if (!credentials) {
+		credentials = context.getCredentials(credentialType, itemIndex);
+		ofRun.set(credentialType, credentials);
+		// A failed read is not kept: the next item tries again and names itself
+		credentials.catch(() => ofRun.delete(credentialType));
+	}
+	return credentials;
+}
+
+/**
  * One request to Tartan, the one way every Tartan node talks to it: base URL
  * from the credential, authentication applied by n8n, bounded retries with
  * back-off (honouring Retry-After) on 429, 5xx and network failures, and
@@ -170,29 +195,36 @@ export async function tartanRequest(this: IExecuteFunctions, call: TartanCall): 
 	const credentialName = CREDENTIAL_NAMES[credentialType];
 	const node = this.getNode();
 
-	const credentials = await this.getCredentials(credentialType, itemIndex);
+	const credentials = await runCredentials(this, credentialType, itemIndex);
 	const { baseUrl: baseURL, problem } = tartanBaseUrl(credentials);
 	if (baseURL === undefined) {
 		throw new NodeOperationError(node, `${credentialName} credential: ${problem}`, { itemIndex });
 	}
 	const secrets = secretsOf(credentials);
+	const credentialRef = node.credentials?.[credentialType];
 	const isBytes = Buffer.isBuffer(call.body);
 
 	for (let attempt = 0; ; attempt++) {
 		let response: IN8nHttpFullResponse | undefined;
 		let failure: unknown;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, credentialType, {
-				method: call.method,
-				baseURL,
-				url: call.path,
-				body: call.body,
-				headers: { Accept: 'application/json', ...call.headers },
-				json: !isBytes,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				timeout: call.timeoutMs ?? 30000,
-			})) as IN8nHttpFullResponse;
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				credentialType,
+				{
+					method: call.method,
+					baseURL,
+					url: call.path,
+					body: call.body,
+					headers: { Accept: 'application/json', ...call.headers },
+					json: !isBytes,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					timeout: call.timeoutMs ?? 30000,
+				},
+				// The credential read above, so that n8n does not read and decrypt it again
+				{ credentialsDecrypted: { id: credentialRef?.id ?? '', name: credentialRef?.name ?? credentialName, type: credentialType, data: { ...credentials } } },
+			)) as IN8nHttpFullResponse;
 		} catch (error) {
 			failure = error;
 		}

@@ -100,6 +100,19 @@ it('sends one request per input item, with values from expressions, each output 
 	expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 });
 
+it('reads and decrypts its credential once per run, not once or twice per item', async () => {
+	const ids = ['0f8fad5b-d9cb-469f-a165-70867728950e', '7c9e6679-7425-40de-944b-e07fc1f90ae7', 'b7cc9282-3587-4403-8589-fd0e9f87cf97'];
+	const result = await run(
+		{ operation: 'request_id', requestId: '={{ $json.requestId }}' },
+		{ items: ids.map((requestId) => ({ json: { requestId } })) },
+	);
+	expect(result.error).toBeUndefined();
+	expect(result.credentialsHelper.decryptions).toEqual(['tartanApi']);
+	// ...and n8n still authenticates every request with it
+	expect(result.credentialsHelper.authenticatedRequests).toHaveLength(3);
+	expect(sandbox.requestsFor('resend').map((r) => r.headers.authorization)).toEqual(ids.map(() => SANDBOX_CREDENTIALS.apiKey));
+});
+
 it('accepts counters as an array from an expression', async () => {
 	await run(
 		{ operation: 'sync_session_counter', syncSessionId: PARAMS.syncSessionId, webhookCounter: '={{ [3, 4] }}' },

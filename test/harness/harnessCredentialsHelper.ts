@@ -63,6 +63,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 	private readonly credentialsData = new Map<string, ICredentialDataDecryptedObject>();
 
+	/** Every `getDecrypted` call (n8n reads and decrypts the stored credential each time): its type. */
+	readonly decryptions: string[] = [];
+
 	/** Every `authenticate` call: the credential type and the request options after authentication. */
 	readonly authenticatedRequests: Array<{ type: string; requestOptions: IHttpRequestOptions }> = [];
 
@@ -218,6 +221,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		raw?: boolean,
 		expressionResolveValues?: ICredentialsExpressionResolveValues,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.decryptions.push(type);
 		const stored = this.credentialsData.get(type);
 		if (stored === undefined) {
 			throw new UnexpectedError(
