@@ -226,10 +226,14 @@ export class TartanSyncCallback implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const results: INodeExecutionData[] = new Array(items.length);
-		const concurrency = Math.min(
-			MAX_CONCURRENCY,
-			Math.max(1, Math.floor(Number((this.getNodeParameter('options', 0, {}) as IDataObject).concurrency ?? 1)) || 1),
-		);
+		// How to send is a setting of the node, read once; what to send is read per item
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const settings: SendSettings = {
+			authentication: this.getNodeParameter('authentication', 0) as Authentication,
+			send: this.getNodeParameter('send', 0) as SendSettings['send'],
+			retries: options.retries,
+		};
+		const concurrency = Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(Number(options.concurrency ?? 1)) || 1));
 
 		// Workers take the next item until none is left, or one failed (and the node
 		// does not continue on fail): then no new item starts, and the earliest
@@ -240,7 +244,7 @@ export class TartanSyncCallback implements INodeType {
 			while (next < items.length && failure.first === undefined) {
 				const itemIndex = next++;
 				try {
-					results[itemIndex] = { json: await sendItem(this, items[itemIndex], itemIndex), pairedItem: { item: itemIndex } };
+					results[itemIndex] = { json: await sendItem(this, settings, items[itemIndex], itemIndex), pairedItem: { item: itemIndex } };
 				} catch (error) {
 					if (continuesAfterFailure(this)) {
 						results[itemIndex] = failedItem(this, error, itemIndex);
@@ -259,11 +263,19 @@ export class TartanSyncCallback implements INodeType {
 	}
 }
 
+interface SendSettings {
+	authentication: Authentication;
+	send: 'fields' | 'wholeItem';
+	retries: unknown;
+}
+
 /** Builds, checks and sends one item; returns Tartan's answer. */
-async function sendItem(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): Promise<IDataObject> {
-	const authentication = context.getNodeParameter('authentication', itemIndex) as Authentication;
-	const send = context.getNodeParameter('send', itemIndex) as 'fields' | 'wholeItem';
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+async function sendItem(
+	context: IExecuteFunctions,
+	{ authentication, send, retries }: SendSettings,
+	item: INodeExecutionData,
+	itemIndex: number,
+): Promise<IDataObject> {
 
 	let record: IDataObject;
 	try {
@@ -289,7 +301,7 @@ async function sendItem(context: IExecuteFunctions, item: INodeExecutionData, it
 		method: 'POST' as const,
 		path: '/api/external/sync/callback',
 		itemIndex,
-		retries: options.retries,
+		retries,
 	};
 
 	if (authentication === 'bearerToken') {
