@@ -143,6 +143,7 @@ function baseEnv() {
  *    the main's REST API and editor; a webhook processor's /healthz/readiness;
  *    a worker's health-check server (QUEUE_HEALTH_CHECK_*, set here).
  *  - name: a label for logs and errors (default: the command)
+ *  - nodeArgs: options for Node itself, before n8n's script (e.g. --cpu-prof)
  * Resolves to { url, publicUrl, port, userFolder, logFile, process, packageName, stop(), logText(), waitForWebhook() }.
  */
 export async function startN8n({
@@ -157,6 +158,7 @@ export async function startN8n({
 	signalHandlers = true,
 	command = 'start',
 	name = command,
+	nodeArgs = [],
 } = {}) {
 	if (!['start', 'webhook', 'worker'].includes(command)) throw new Error(`startN8n: unknown command ${command}`);
 	const { bin, version } = await ensureN8n();
@@ -250,7 +252,7 @@ export async function startN8n({
 	Object.assign(env, extraEnv);
 
 	const out = fs.openSync(logFile, 'a');
-	const child = spawn(process.execPath, [bin, command], {
+	const child = spawn(process.execPath, [...nodeArgs, bin, command], {
 		cwd: userFolder,
 		env,
 		detached: true, // own process group, so that stop() reaches the task runner too

@@ -5,12 +5,12 @@
 // createHmac('sha256', key).update(buf).digest() of the same buffer, and prints
 // the ratio of their medians. Target: <= 1.10.
 //
-// Run: npm run build && npm run bench   (ROUNDS=60 SIZE_MB=10 to change the workload)
+// Run: npm run build && npm run bench:signature   (ROUNDS=60 SIZE_MB=10 to change the workload)
 import { createHmac, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { verifySignature } = require('../../dist/nodes/TartanTrigger/verifySignature.js');
+const { verifySignature } = require('../dist/nodes/TartanTrigger/verifySignature.js');
 
 const ROUNDS = Number(process.env.ROUNDS ?? 40);
 const SIZE = Number(process.env.SIZE_MB ?? 10) * 1024 * 1024;

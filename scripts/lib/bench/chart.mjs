@@ -1,0 +1,53 @@
+// The benchmark chart, drawn as plain SVG (no plotting dependency): one row
+// per figure, the median ratio as a bar, the spread of the per-pair ratios
+// as a whisker, and the goal as a tick. Each row has its own scale, from 0 to
+// a little past the largest of goal, ratio and spread.
+
+const escape = (text) =>
+	String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+
+const fmt = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+
+/**
+ * figures: [{ id, title, ratio, min, max, goal: { op: '>=' | '<=', value }, met }]
+ * meta: { title, subtitle }
+ */
+export function chartSvg(figures, meta) {
+	const width = 860;
+	const rowHeight = 54;
+	const top = 64;
+	const left = 300;
+	const barWidth = 440;
+	const height = top + figures.length * rowHeight + 40;
+	const out = [];
+	out.push(
+		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
+		`<rect width="100%" height="100%" fill="#ffffff"/>`,
+		`<text x="16" y="26" font-size="17" font-weight="bold" fill="#1f2937">${escape(meta.title)}</text>`,
+		`<text x="16" y="46" fill="#4b5563">${escape(meta.subtitle)}</text>`,
+	);
+	figures.forEach((figure, index) => {
+		const y = top + index * rowHeight;
+		const scaleMax = Math.max(figure.goal.value, figure.ratio, figure.max) * 1.15 || 1;
+		const x = (value) => left + (Math.max(0, value) / scaleMax) * barWidth;
+		const colour = figure.met ? '#16a34a' : '#dc2626';
+		out.push(
+			`<text x="16" y="${y + 18}" font-weight="bold" fill="#111827">${escape(figure.id)}</text>`,
+			`<text x="48" y="${y + 18}" fill="#111827">${escape(figure.title)}</text>`,
+			`<text x="48" y="${y + 36}" fill="#6b7280">goal ${escape(figure.goal.op)} ${fmt(figure.goal.value)} · spread ${fmt(figure.min)}–${fmt(figure.max)}</text>`,
+			`<line x1="${left}" y1="${y + 4}" x2="${left}" y2="${y + 40}" stroke="#9ca3af"/>`,
+			`<rect x="${left}" y="${y + 12}" width="${x(figure.ratio) - left}" height="18" fill="${colour}" fill-opacity="0.8"/>`,
+			`<line x1="${x(figure.min)}" y1="${y + 21}" x2="${x(figure.max)}" y2="${y + 21}" stroke="#111827" stroke-width="1.5"/>`,
+			`<line x1="${x(figure.min)}" y1="${y + 15}" x2="${x(figure.min)}" y2="${y + 27}" stroke="#111827" stroke-width="1.5"/>`,
+			`<line x1="${x(figure.max)}" y1="${y + 15}" x2="${x(figure.max)}" y2="${y + 27}" stroke="#111827" stroke-width="1.5"/>`,
+			`<line x1="${x(figure.goal.value)}" y1="${y + 6}" x2="${x(figure.goal.value)}" y2="${y + 36}" stroke="#2563eb" stroke-width="2" stroke-dasharray="4 2"/>`,
+			`<text x="${x(figure.goal.value) + 4}" y="${y + 46}" fill="#2563eb" font-size="11">goal ${fmt(figure.goal.value)}</text>`,
+			`<text x="${left + barWidth + 24}" y="${y + 26}" font-weight="bold" fill="${colour}">${fmt(figure.ratio)} ${figure.met ? '✓' : '✗'}</text>`,
+		);
+	});
+	out.push(
+		`<text x="16" y="${height - 14}" fill="#6b7280" font-size="11">Bar: median of the per-pair ratios (A ÷ B). Whisker: lowest to highest pair. Dashed line: the goal. Each row has its own scale from 0.</text>`,
+		'</svg>',
+	);
+	return out.join('\n') + '\n';
+}
