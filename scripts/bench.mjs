@@ -304,6 +304,7 @@ async function main() {
 		if (!args['no-write']) {
 			fs.mkdirSync(args.out, { recursive: true });
 			fs.writeFileSync(path.join(args.out, 'results.json'), JSON.stringify(report, null, 2) + '\n');
+			fs.writeFileSync(path.join(args.out, 'results.md'), markdownTable(report));
 			fs.writeFileSync(
 				path.join(args.out, 'chart.svg'),
 				chartSvg(figures, {
@@ -311,7 +312,7 @@ async function main() {
 					subtitle: `n8n ${report.n8n}, Node ${report.node}, ${report.machine.cpus} cores, ${report.date.slice(0, 10)}, median of ${PAIRS} alternating pairs`,
 				}),
 			);
-			log(`wrote ${path.relative(PACKAGE_ROOT, args.out)}/results.json and chart.svg`);
+			log(`wrote ${path.relative(PACKAGE_ROOT, args.out)}/results.json, results.md and chart.svg`);
 		}
 	} finally {
 		await cleanup();
@@ -328,6 +329,25 @@ async function waitForExecution(api, id, timeoutMs = 300_000) {
 		if (Date.now() > deadline) throw new Error(`execution ${id} did not finish in ${timeoutMs} ms`);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
+}
+
+/** The figures as the README's Markdown table, with each side's median value. */
+function markdownTable(report) {
+	const value = (f, side) => {
+		const values = f.rounds.map((pair) => pair[side]?.value).filter((v) => v !== undefined);
+		return values.length ? `${Math.round(median(values) * 10) / 10} ${f.unit}` : f[side];
+	};
+	const lines = [
+		`| | figure | A | B | A ÷ B (median) | spread | goal | disturbed pairs |`,
+		`| --- | --- | --- | --- | --- | --- | --- | --- |`,
+		...report.figures.map(
+			(f) =>
+				`| ${f.id} | ${f.title} | ${f.a}: ${value(f, 'a')} | ${f.b}${f.id === 'O2' ? '' : `: ${value(f, 'b')}`} | **${f.ratio.toFixed(2)}** ${f.met ? '✓' : '✗'} | ${f.min.toFixed(2)}–${f.max.toFixed(2)} | ${f.goal.op} ${f.goal.value.toFixed(2)} | ${f.disturbedPairs} of ${f.pairs} |`,
+		),
+		'',
+		`n8n ${report.n8n}, Node ${report.node}, ${report.machine.cpus} × ${report.machine.model}, ${report.machine.memoryGiB} GiB; ${report.date.slice(0, 16).replace('T', ' ')} UTC; ${report.pairs} alternating pairs per figure; ${report.seconds} s in all. A round is disturbed when other processes used more than ${report.disturbedAbove} cores meanwhile.`,
+	];
+	return lines.join('\n') + '\n';
 }
 
 function printTable(report) {
