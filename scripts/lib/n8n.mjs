@@ -141,7 +141,9 @@ function baseEnv() {
  *    the main's REST API and editor; a webhook processor's /healthz/readiness;
  *    a worker's health-check server (QUEUE_HEALTH_CHECK_*, set here).
  *  - name: a label for logs and errors (default: the command)
- * Resolves to { url, publicUrl, port, userFolder, logFile, process, packageName, stop(), logText(), waitForWebhook() }.
+ * n8n is the version N8N_VERSION names (see n8n-install.mjs), run by the Node
+ * binary that version needs (not necessarily this process's).
+ * Resolves to { url, publicUrl, port, version, nodeVersion, userFolder, logFile, process, packageName, stop(), logText(), waitForWebhook() }.
  */
 export async function startN8n({
 	packageRoot = PACKAGE_ROOT,
@@ -157,7 +159,8 @@ export async function startN8n({
 	name = command,
 } = {}) {
 	if (!['start', 'webhook', 'worker'].includes(command)) throw new Error(`startN8n: unknown command ${command}`);
-	const { bin, version } = await ensureN8n();
+	// N8N_VERSION (an exact version or a release line such as 1.x) and the Node it runs on
+	const { bin, version, node } = await ensureN8n();
 	installExitHook({ signals: signalHandlers });
 	const [freeA, brokerPort] = await distinctFreePorts(2, fixedPort);
 	const port = fixedPort ?? freeA;
@@ -173,6 +176,8 @@ export async function startN8n({
 	let packageName;
 	const env = {
 		...baseEnv(),
+		// That version's Node first on PATH, for anything n8n starts by name
+		PATH: [node.binDir, process.env.PATH].filter(Boolean).join(path.delimiter),
 		HOME: userFolder,
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
@@ -248,7 +253,7 @@ export async function startN8n({
 	Object.assign(env, extraEnv);
 
 	const out = fs.openSync(logFile, 'a');
-	const child = spawn(process.execPath, [bin, command], {
+	const child = spawn(node.bin, [bin, command], {
 		cwd: userFolder,
 		env,
 		detached: true, // own process group, so that stop() reaches the task runner too
@@ -281,6 +286,7 @@ export async function startN8n({
 		publicUrl,
 		port,
 		version,
+		nodeVersion: node.version,
 		command,
 		name,
 		userFolder,
