@@ -333,20 +333,31 @@ export async function startN8n({
 			return stopping;
 		},
 		/**
-		 * Waits until a production webhook answers something other than 404 to
-		 * an OPTIONS request (n8n answers OPTIONS for registered webhook paths
-		 * without running the workflow).
+		 * Waits until a production webhook is registered for `method` (default
+		 * POST), without running its workflow: a CORS preflight (OPTIONS with
+		 * Origin and Access-Control-Request-Method), which n8n answers with 204
+		 * and `Access-Control-Allow-Methods: OPTIONS, <method>` for a registered
+		 * path, and with 500 and `OPTIONS` alone for an unknown one (1.123.x,
+		 * 2.8.4, 2.41.1 alike). A plain OPTIONS is no test: n8n answers it with
+		 * 204 for any path. In n8n 2.41 (not 2.8.4 or 1.123), publishing
+		 * (activate) registers the webhooks a moment after the API call returns
+		 * (a publication outbox), so the wait matters there.
 		 */
-		waitForWebhook: async (webhookPath, { timeoutMs = 30_000 } = {}) => {
+		waitForWebhook: async (webhookPath, { timeoutMs = 30_000, method = 'POST' } = {}) => {
 			const target = `${url}/webhook/${webhookPath.replace(/^\/+/, '')}`;
 			const deadline = Date.now() + timeoutMs;
 			let last;
 			while (Date.now() < deadline) {
 				if (exited) throw new Error(`n8n exited (${JSON.stringify(exited)}) while waiting for ${target}\n${tail(logText())}`);
 				try {
-					const res = await fetch(target, { method: 'OPTIONS' });
-					last = `${res.status} ${await res.text()}`;
-					if (res.status !== 404) return res.status;
+					const res = await fetch(target, {
+						method: 'OPTIONS',
+						headers: { origin: 'http://127.0.0.1', 'access-control-request-method': method },
+					});
+					const allowed = (res.headers.get('access-control-allow-methods') ?? '').split(/\s*,\s*/);
+					await res.arrayBuffer();
+					last = `${res.status}, allows ${allowed.join(', ') || 'nothing'}`;
+					if (res.ok && allowed.includes(method)) return res.status;
 				} catch (error) {
 					last = String(error);
 				}
