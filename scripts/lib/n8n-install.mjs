@@ -7,13 +7,16 @@
 //   - an exact version (`2.8.4`, the default; `1.123.81`): that one or an error;
 //   - a release line (`1.x`, `2.x`, or just `1`, `2`): the newest version of
 //     that major that installs. The candidates come from the registry
-//     (`npm view n8n versions`), newest first; a candidate that fails for a
-//     registry gap (a dependency version or tarball the registry does not
-//     have: ETARGET, E404) is skipped, remembered and reported, and the next
-//     older one tried, at most N8N_INSTALL_MAX_ATTEMPTS (default 3) installs
-//     per run. The outcome is kept in `resolved-n8n-<major>.x.json` in the
-//     cache, so that a run without the registry uses the last resolution, and
-//     a newer patch that appears later is tried first.
+//     (`npm view n8n versions`), newest first; a candidate whose install fails
+//     is skipped, remembered and reported (a registry gap, i.e. a dependency
+//     version or tarball the registry does not have: ETARGET, E404; or any
+//     other install failure, reported as such), and the next older one tried,
+//     at most N8N_INSTALL_MAX_ATTEMPTS (default 3) installs per run. A
+//     remembered failure is tried again after N8N_RETRY_SKIPPED_DAYS (default
+//     7) days, or at once with N8N_RETRY_SKIPPED=1. The outcome is kept in
+//     `resolved-n8n-<major>.x.json` in the cache, so that a run without the
+//     registry uses the last resolution, and a newer patch that appears later
+//     is tried first.
 // N8N_NODE picks the Node that runs n8n (and npm for its install): a major
 // (`24`) or the path of a node binary. By default: the Node the install was
 // made with (for an installed version), else the lowest major n8n's
@@ -401,12 +404,13 @@ async function ensureLine(major) {
 	const candidates = listed.filter((v) => EXACT.test(v) && majorOf(v) === major).sort(compareVersions).reverse();
 	if (candidates.length === 0) throw new Error(`the registry lists no n8n ${major}.x version`);
 	const maxAttempts = Number(process.env.N8N_INSTALL_MAX_ATTEMPTS || 3);
-	const retrySkipped = process.env.N8N_RETRY_SKIPPED === '1';
+	const retryAfterMs = Number(process.env.N8N_RETRY_SKIPPED_DAYS || 7) * 86_400_000;
+	const retrySkipped = (known) => process.env.N8N_RETRY_SKIPPED === '1' || Date.now() - Date.parse(known.at) > retryAfterMs;
 	const skipped = [];
 	let attempts = 0;
 	for (const version of candidates) {
 		const known = previous.failed[version];
-		if (known && !retrySkipped && !installedN8n(n8nInstallDir(version), version)) {
+		if (known && !retrySkipped(known) && !installedN8n(n8nInstallDir(version), version)) {
 			skipped.push({ version, reason: known.reason, since: known.at });
 			log(`n8n ${version} skipped (did not install on ${known.at}: ${known.reason}; N8N_RETRY_SKIPPED=1 tries again)`);
 			continue;
@@ -434,9 +438,8 @@ async function ensureLine(major) {
 			return { ...result, requested: `${major}.x`, skipped };
 		} catch (error) {
 			const text = `${error.logText ?? ''}\n${error.message}`;
-			if (!REGISTRY_GAP.test(text)) throw error;
-			const reason = registryGapReason(text);
-			log(`WARNING: n8n ${version} does not install (registry gap: ${reason}); trying the next older version`);
+			const reason = REGISTRY_GAP.test(text) ? `registry gap: ${registryGapReason(text)}` : `install failed: ${installFailureReason(text)}`;
+			log(`WARNING: n8n ${version} does not install (${reason}); trying the next older version`);
 			const dir = n8nInstallDir(version);
 			try {
 				fs.copyFileSync(path.join(dir, 'install.log'), path.join(cacheRoot(), `n8n-${version}.failed-install.log`));
@@ -452,6 +455,12 @@ async function ensureLine(major) {
 	throw new Error(
 		`no n8n ${major}.x installed after ${attempts} attempt(s) (N8N_INSTALL_MAX_ATTEMPTS=${maxAttempts}); skipped: ${JSON.stringify(skipped)}`,
 	);
+}
+
+/** The first npm error line of a failed install (or the error's first line). */
+function installFailureReason(text) {
+	const line = text.split('\n').find((l) => /^npm (error|ERR!)/.test(l) && !/A complete log of this run/.test(l));
+	return (line ?? text.trim().split('\n')[0] ?? 'unknown').replace(/^npm (error|ERR!)\s*/, '').slice(0, 200);
 }
 
 /** The first line of npm's error that names what is missing. */
