@@ -435,7 +435,7 @@ export async function runFuzzSession(target, { count = 2000, seed, concurrency =
 	const previousSigned = { id: -1, kind: 'previous-key', method: 'POST', headers: { 'content-type': 'application/json', 'tartan-signature': sign(target.previousKey, base) }, body: base };
 	const before = await settledExecutionCount(api, target.triggerId, { settleMs: 500 });
 	const duringRotation = await sendCase(target.triggerUrl, previousSigned);
-	await api.api('PATCH', `/credentials/${target.credential.id}`, { data: { appKey: target.appKey, previousAppKey: '' } });
+	await api.updateCredential(target.credential, { appKey: target.appKey, previousAppKey: '' });
 	const afterClear = await sendCase(target.triggerUrl, previousSigned);
 	const cases = fuzzCases({ appKey: target.appKey, previousKey: target.previousKey, count, seed });
 	const report = await runFuzz(target, cases, { concurrency });
