@@ -370,8 +370,14 @@ async function nodeForN8n(version, installed) {
 		return requested;
 	}
 	if (madeWith) return await ensureNode(majorOf(madeWith));
-	const engines = npmView([`n8n@${version}`, 'engines'])?.node;
-	return await ensureNode(nodeMajorFor(engines));
+	const manifest = npmView([`n8n@${version}`, 'version', 'engines']);
+	if (!manifest) {
+		// Not a reason to guess a Node and remember a failed install
+		const error = new Error(`cannot read n8n@${version}'s engines from the registry (set N8N_NODE to choose the Node)`);
+		error.notInstalled = true;
+		throw error;
+	}
+	return await ensureNode(nodeMajorFor(manifest.engines?.node));
 }
 
 /** Installs (if needed) the exact `version`; returns { dir, bin, version, node }. */
@@ -437,6 +443,12 @@ async function ensureLine(major) {
 			log(`n8n ${major}.x resolved to ${version} (Node ${result.node.version})`);
 			return { ...result, requested: `${major}.x`, skipped };
 		} catch (error) {
+			if (error.notInstalled) {
+				// Nothing was tried: report it, but do not remember it as a failed install
+				log(`WARNING: n8n ${version} skipped: ${error.message}`);
+				skipped.push({ version, reason: error.message });
+				continue;
+			}
 			const text = `${error.logText ?? ''}\n${error.message}`;
 			const reason = REGISTRY_GAP.test(text) ? `registry gap: ${registryGapReason(text)}` : `install failed: ${installFailureReason(text)}`;
 			log(`WARNING: n8n ${version} does not install (${reason}); trying the next older version`);
