@@ -137,6 +137,19 @@ export class N8nApi {
 		return await this.api('POST', '/credentials', { name, type, data });
 	}
 
+	/**
+	 * Replaces a credential's data: PATCH /api/v1/credentials/:id { data } (n8n
+	 * 2.x). n8n 1.x's public API has no PATCH for credentials (405); there the
+	 * editor's call is used instead, PATCH /rest/credentials/:id { name, type,
+	 * data }, which needs the credential's name and type.
+	 */
+	async updateCredential({ id, name, type }, data) {
+		const res = await this.api('PATCH', `/credentials/${id}`, { data }, { raw: true });
+		if (res.status >= 200 && res.status < 300) return res.body;
+		if (res.status !== 405) throw new ApiError('PATCH', `${this.baseUrl}/api/v1/credentials/${id}`, res.status, res.body);
+		return await this.rest('PATCH', `/credentials/${id}`, { name, type, data });
+	}
+
 	/** Creates a workflow from an object or a JSON file, with `@@NAME@@` tokens replaced from `vars`. */
 	async importWorkflow(source, vars = {}) {
 		const json = typeof source === 'string' ? JSON.parse(fs.readFileSync(source, 'utf8')) : source;

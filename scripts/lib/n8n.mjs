@@ -144,7 +144,9 @@ function baseEnv() {
  *    a worker's health-check server (QUEUE_HEALTH_CHECK_*, set here).
  *  - name: a label for logs and errors (default: the command)
  *  - nodeArgs: options for Node itself, before n8n's script (e.g. --cpu-prof)
- * Resolves to { url, publicUrl, port, userFolder, logFile, process, packageName, stop(), logText(), waitForWebhook() }.
+ * n8n is the version N8N_VERSION names (see n8n-install.mjs), run by the Node
+ * binary that version needs (not necessarily this process's).
+ * Resolves to { url, publicUrl, port, version, nodeVersion, userFolder, logFile, process, packageName, stop(), logText(), waitForWebhook() }.
  */
 export async function startN8n({
 	packageRoot = PACKAGE_ROOT,
@@ -161,7 +163,8 @@ export async function startN8n({
 	nodeArgs = [],
 } = {}) {
 	if (!['start', 'webhook', 'worker'].includes(command)) throw new Error(`startN8n: unknown command ${command}`);
-	const { bin, version } = await ensureN8n();
+	// N8N_VERSION (an exact version or a release line such as 1.x) and the Node it runs on
+	const { bin, version, node } = await ensureN8n();
 	installExitHook({ signals: signalHandlers });
 	const [freeA, brokerPort] = await distinctFreePorts(2, fixedPort);
 	const port = fixedPort ?? freeA;
@@ -177,6 +180,8 @@ export async function startN8n({
 	let packageName;
 	const env = {
 		...baseEnv(),
+		// That version's Node first on PATH, for anything n8n starts by name
+		PATH: [node.binDir, process.env.PATH].filter(Boolean).join(path.delimiter),
 		HOME: userFolder,
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
@@ -252,7 +257,7 @@ export async function startN8n({
 	Object.assign(env, extraEnv);
 
 	const out = fs.openSync(logFile, 'a');
-	const child = spawn(process.execPath, [...nodeArgs, bin, command], {
+	const child = spawn(node.bin, [...nodeArgs, bin, command], {
 		cwd: userFolder,
 		env,
 		detached: true, // own process group, so that stop() reaches the task runner too
@@ -285,6 +290,7 @@ export async function startN8n({
 		publicUrl,
 		port,
 		version,
+		nodeVersion: node.version,
 		command,
 		name,
 		userFolder,
@@ -331,20 +337,31 @@ export async function startN8n({
 			return stopping;
 		},
 		/**
-		 * Waits until a production webhook answers something other than 404 to
-		 * an OPTIONS request (n8n answers OPTIONS for registered webhook paths
-		 * without running the workflow).
+		 * Waits until a production webhook is registered for `method` (default
+		 * POST), without running its workflow: a CORS preflight (OPTIONS with
+		 * Origin and Access-Control-Request-Method), which n8n answers with 204
+		 * and `Access-Control-Allow-Methods: OPTIONS, <method>` for a registered
+		 * path, and with 500 and `OPTIONS` alone for an unknown one (1.123.x,
+		 * 2.8.4, 2.41.1 alike). A plain OPTIONS is no test: n8n answers it with
+		 * 204 for any path. In n8n 2.41 (not 2.8.4 or 1.123), publishing
+		 * (activate) registers the webhooks a moment after the API call returns
+		 * (a publication outbox), so the wait matters there.
 		 */
-		waitForWebhook: async (webhookPath, { timeoutMs = 30_000 } = {}) => {
+		waitForWebhook: async (webhookPath, { timeoutMs = 30_000, method = 'POST' } = {}) => {
 			const target = `${url}/webhook/${webhookPath.replace(/^\/+/, '')}`;
 			const deadline = Date.now() + timeoutMs;
 			let last;
 			while (Date.now() < deadline) {
 				if (exited) throw new Error(`n8n exited (${JSON.stringify(exited)}) while waiting for ${target}\n${tail(logText())}`);
 				try {
-					const res = await fetch(target, { method: 'OPTIONS' });
-					last = `${res.status} ${await res.text()}`;
-					if (res.status !== 404) return res.status;
+					const res = await fetch(target, {
+						method: 'OPTIONS',
+						headers: { origin: 'http://127.0.0.1', 'access-control-request-method': method },
+					});
+					const allowed = (res.headers.get('access-control-allow-methods') ?? '').split(/\s*,\s*/);
+					await res.arrayBuffer();
+					last = `${res.status}, allows ${allowed.join(', ') || 'nothing'}`;
+					if (res.ok && allowed.includes(method)) return res.status;
 				} catch (error) {
 					last = String(error);
 				}

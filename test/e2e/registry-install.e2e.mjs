@@ -68,7 +68,7 @@ describe('installed from a registry as the README says, in a real n8n', { skip, 
 	let n8n;
 	let api;
 	let wf;
-	const appKey = `e2e-app-key-${randomBytes(12).toString('base64url')}`;
+	const appSecretKey = `e2e-app-key-${randomBytes(12).toString('base64url')}`;
 
 	async function timed(name, fn) {
 		const started = Date.now();
@@ -233,7 +233,7 @@ describe('installed from a registry as the README says, in a real n8n', { skip, 
 		const credential = await api.createCredential({
 			name: 'Tartan signing key (registry e2e)',
 			type: 'tartanWebhookSigningApi',
-			data: { appKey },
+			data: { appSecretKey },
 		});
 		const webhookId = randomUUID();
 		const created = await api.importWorkflow(path.join(here, 'workflows', 'tartan-trigger.json'), {
@@ -254,7 +254,7 @@ describe('installed from a registry as the README says, in a real n8n', { skip, 
 
 		const webhook = require(path.join(PACKAGE_ROOT, 'test', 'sandbox', 'webhook.js'));
 		const fixture = webhook.loadFixture('employee-update');
-		const res = await webhook.sendSignedWebhook(wf.url, { fixture: fixture.name, appKey });
+		const res = await webhook.sendSignedWebhook(wf.url, { fixture: fixture.name, appSecretKey });
 		assert.equal(res.status, 200, res.body);
 		const [execution] = await api.waitForExecutions(wf.id, 1);
 		assert.equal(execution.mode, 'webhook');
@@ -270,7 +270,7 @@ describe('installed from a registry as the README says, in a real n8n', { skip, 
 	test('a wrongly signed delivery -> 401 and no execution', async () => {
 		assert.ok(wf, 'no workflow');
 		const webhook = require(path.join(PACKAGE_ROOT, 'test', 'sandbox', 'webhook.js'));
-		const res = await webhook.sendSignedWebhook(wf.url, { fixture: 'employee-update', appKey: `${appKey}-wrong` });
+		const res = await webhook.sendSignedWebhook(wf.url, { fixture: 'employee-update', appSecretKey: `${appSecretKey}-wrong` });
 		assert.equal(res.status, 401, res.body);
 		assert.equal(res.json?.reason, 'signature_mismatch', res.body);
 		assert.equal(await api.countExecutionsAfter(wf.id), 1);

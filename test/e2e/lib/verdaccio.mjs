@@ -17,7 +17,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
-import { cacheRoot, cleanNpmEnv, runNpmInstall, withLock } from '../../../scripts/lib/n8n-install.mjs';
+import { cacheRoot, cleanNpmEnv, runNpm, withLock } from '../../../scripts/lib/n8n-install.mjs';
 import { freePort, killProcessGroup, tail } from '../../../scripts/lib/n8n.mjs';
 
 export const VERDACCIO_VERSION = '6.8.0';
@@ -45,7 +45,7 @@ export async function ensureVerdaccio() {
 	const ready = installed(dir);
 	if (ready) return ready;
 	fs.mkdirSync(path.dirname(dir), { recursive: true });
-	return await withLock(dir, async () => {
+	return await withLock(`verdaccio-${VERDACCIO_VERSION}`, async () => {
 		const again = installed(dir);
 		if (again) return again;
 		fs.rmSync(dir, { recursive: true, force: true });
@@ -61,7 +61,7 @@ export async function ensureVerdaccio() {
 		process.stderr.write(`[verdaccio] installing verdaccio@${VERDACCIO_VERSION} into ${dir}...\n`);
 		const started = Date.now();
 		// None of its packages has an install script
-		await runNpmInstall(dir, ['install', '--no-audit', '--no-fund', '--ignore-scripts']);
+		await runNpm(['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: dir, logFile: path.join(dir, 'install.log'), label: 'verdaccio install' });
 		fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ version: VERDACCIO_VERSION, node: process.version }) + '\n');
 		process.stderr.write(`[verdaccio] installed in ${Math.round((Date.now() - started) / 1000)} s\n`);
 		const done = installed(dir);
