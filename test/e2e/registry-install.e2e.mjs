@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { N8nApi, nodeOutput, nodesThatRan } from '../../scripts/lib/api.mjs';
-import { cleanNpmEnv, n8nInstallDir } from '../../scripts/lib/n8n-install.mjs';
+import { cleanNpmEnv, ensureN8n } from '../../scripts/lib/n8n-install.mjs';
 import { PACKAGE_ROOT, packageBuildState, startN8n } from '../../scripts/lib/n8n.mjs';
 import { writeEvidence } from './lib/evidence.mjs';
 import { startVerdaccio } from './lib/verdaccio.mjs';
@@ -170,7 +170,7 @@ describe('installed from a registry as the README says, in a real n8n', { skip, 
 		assert.ok(manifest.dependencies?.[pkg.name], 'not saved in ~/.n8n/nodes/package.json');
 	});
 
-	test('the installed files are the tarball, byte for byte the build; n8n-workflow and zod come from n8n', () => {
+	test('the installed files are the tarball, byte for byte the build; n8n-workflow, luxon and zod come from n8n', async () => {
 		assert.ok(installed, 'not installed');
 		const files = [...walk(installed)].sort();
 		assert.deepEqual(files, tarball.files.map((f) => f.path).sort());
@@ -183,7 +183,7 @@ describe('installed from a registry as the README says, in a real n8n', { skip, 
 		for (const file of [...installedPkg.n8n.nodes, ...installedPkg.n8n.credentials]) {
 			assert.ok(fs.statSync(path.join(installed, file)).isFile(), `${file} (package.json "n8n") is not installed`);
 		}
-		// The modules the code requires: Node's own, and two that n8n provides
+		// The modules the code requires: Node's own, and three that n8n provides
 		const required = new Set();
 		for (const file of files.filter((f) => f.endsWith('.js'))) {
 			const code = fs.readFileSync(path.join(installed, file), 'utf8');
@@ -191,8 +191,8 @@ describe('installed from a registry as the README says, in a real n8n', { skip, 
 		}
 		const builtin = new Set(require('node:module').builtinModules);
 		const external = [...required].filter((name) => !builtin.has(name.replace(/^node:/, ''))).sort();
-		assert.deepEqual(external, ['n8n-workflow', 'zod']);
-		const n8nModules = path.join(n8nInstallDir(), 'node_modules');
+		assert.deepEqual(external, ['luxon', 'n8n-workflow', 'zod']);
+		const n8nModules = path.join((await ensureN8n()).dir, 'node_modules');
 		for (const name of external) {
 			// Nothing next to the installed package provides them...
 			assert.throws(() => require.resolve(name, { paths: [installed] }), { code: 'MODULE_NOT_FOUND' }, name);
