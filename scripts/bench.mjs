@@ -10,6 +10,8 @@
 //
 //   T1  signed deliveries/s, 10 connections, 10-record payload: Tartan Trigger ÷ Webhook node  (goal >= 1.00)
 //   T2  wrongly signed (rejected) deliveries/s ÷ signed (accepted) deliveries/s, Tartan Trigger (goal >= 4)
+//   T2n the same refusals ÷ refusals that never read the key (no signature header): what reading
+//       the key and the HMAC cost over n8n's own work for any webhook request       (goal >= 0.95)
 //   T3  p50 latency of a 2 MB delivery (1,000 records): Tartan Trigger ÷ Webhook node            (goal <= 1.05)
 //   O1  node time for 1,000 items, sandbox answering at once: Tartan Resend ÷ HTTP Request       (goal <= 1.00)
 //   O2  node time for 1,000 items, sandbox answering after 50 ms, concurrency 10: Tartan Sync
@@ -39,7 +41,7 @@ const { startSandbox, SANDBOX_CREDENTIALS } = require('../test/sandbox/server.js
 const { values: args } = parseArgs({
 	options: {
 		pairs: { type: 'string', default: '5' },
-		only: { type: 'string', default: 'T1,T2,T3,O1,O2,O3' },
+		only: { type: 'string', default: 'T1,T2,T2n,T3,O1,O2,O3' },
 		out: { type: 'string', default: path.join(PACKAGE_ROOT, 'docs', 'benchmarks') },
 		'no-write': { type: 'boolean', default: false },
 		profile: { type: 'string' },
@@ -50,10 +52,10 @@ const ONLY = new Set(args.only.split(',').map((s) => s.trim().toUpperCase()));
 const DISTURBED_CORES = 0.3;
 
 // Workload sizes (fixed, so runs compare)
-const T1_DELIVERIES = 300;
+const T1_DELIVERIES = 500;
 const T2_REJECTED = 900;
 const T2_ACCEPTED = 300;
-const T3_DELIVERIES = 9;
+const T3_DELIVERIES = 15;
 const T3_BYTES = 2 * 1024 * 1024;
 const O1_ITEMS = 1000;
 const O2_ITEMS = 1000;
@@ -185,7 +187,7 @@ async function main() {
 
 		let tartanUrl;
 		let webhookUrl;
-		if (['T1', 'T2', 'T3'].some((id) => ONLY.has(id))) {
+		if (['T1', 'T2', 'T2N', 'T3'].some((id) => ONLY.has(id))) {
 			tartanUrl = await deployWebhook(workflows.tartanTriggerWorkflow);
 			webhookUrl = await deployWebhook(workflows.webhookNodeWorkflow);
 		}
@@ -203,6 +205,15 @@ async function main() {
 			const accepted = signedRequests(T2_ACCEPTED);
 			const pairs = await paired('T2', () => rate(tartanUrl, rejected, 401), () => rate(tartanUrl, accepted, 200));
 			figure('T2', 'Rejected ÷ accepted deliveries/s (wrong key vs right key)', 'Tartan Trigger, wrong key', 'Tartan Trigger, right key', { op: '>=', value: 4 }, pairs, {
+				unit: 'deliveries/s',
+			});
+		}
+
+		if (ONLY.has('T2N')) {
+			const rejected = wrongRequests(T2_REJECTED);
+			const unsigned = rejected.map((r) => ({ ...r, headers: { 'content-type': 'application/json' } }));
+			const pairs = await paired('T2n', () => rate(tartanUrl, rejected, 401), () => rate(tartanUrl, unsigned, 401));
+			figure('T2n', 'Wrong-key refusals/s ÷ refusals that never read the key', 'Tartan Trigger, wrong key', 'Tartan Trigger, no signature header', { op: '>=', value: 0.95 }, pairs, {
 				unit: 'deliveries/s',
 			});
 		}
