@@ -14,7 +14,7 @@ const fmt = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
  */
 export function chartSvg(figures, meta) {
 	const width = 860;
-	const rowHeight = 54;
+	const rowHeight = 66;
 	const top = 64;
 	const left = 300;
 	const barWidth = 440;
@@ -32,17 +32,17 @@ export function chartSvg(figures, meta) {
 		const x = (value) => left + (Math.max(0, value) / scaleMax) * barWidth;
 		const colour = figure.met ? '#16a34a' : '#dc2626';
 		out.push(
-			`<text x="16" y="${y + 18}" font-weight="bold" fill="#111827">${escape(figure.id)}</text>`,
-			`<text x="48" y="${y + 18}" fill="#111827">${escape(figure.title)}</text>`,
-			`<text x="48" y="${y + 36}" fill="#6b7280">goal ${escape(figure.goal.op)} ${fmt(figure.goal.value)} · spread ${fmt(figure.min)}–${fmt(figure.max)}</text>`,
-			`<line x1="${left}" y1="${y + 4}" x2="${left}" y2="${y + 40}" stroke="#9ca3af"/>`,
-			`<rect x="${left}" y="${y + 12}" width="${x(figure.ratio) - left}" height="18" fill="${colour}" fill-opacity="0.8"/>`,
-			`<line x1="${x(figure.min)}" y1="${y + 21}" x2="${x(figure.max)}" y2="${y + 21}" stroke="#111827" stroke-width="1.5"/>`,
-			`<line x1="${x(figure.min)}" y1="${y + 15}" x2="${x(figure.min)}" y2="${y + 27}" stroke="#111827" stroke-width="1.5"/>`,
-			`<line x1="${x(figure.max)}" y1="${y + 15}" x2="${x(figure.max)}" y2="${y + 27}" stroke="#111827" stroke-width="1.5"/>`,
-			`<line x1="${x(figure.goal.value)}" y1="${y + 6}" x2="${x(figure.goal.value)}" y2="${y + 36}" stroke="#2563eb" stroke-width="2" stroke-dasharray="4 2"/>`,
-			`<text x="${x(figure.goal.value) + 4}" y="${y + 46}" fill="#2563eb" font-size="11">goal ${fmt(figure.goal.value)}</text>`,
-			`<text x="${left + barWidth + 24}" y="${y + 26}" font-weight="bold" fill="${colour}">${fmt(figure.ratio)} ${figure.met ? '✓' : '✗'}</text>`,
+			`<text x="16" y="${y + 16}" font-weight="bold" fill="#111827">${escape(figure.id)}</text>`,
+			`<text x="52" y="${y + 16}" fill="#111827">${escape(figure.title)}</text>`,
+			`<text x="52" y="${y + 38}" fill="#6b7280">goal ${escape(figure.goal.op)} ${fmt(figure.goal.value)} · spread ${fmt(figure.min)}–${fmt(figure.max)}</text>`,
+			`<line x1="${left}" y1="${y + 22}" x2="${left}" y2="${y + 48}" stroke="#9ca3af"/>`,
+			`<rect x="${left}" y="${y + 26}" width="${x(figure.ratio) - left}" height="18" fill="${colour}" fill-opacity="0.8"/>`,
+			`<line x1="${x(figure.min)}" y1="${y + 35}" x2="${x(figure.max)}" y2="${y + 35}" stroke="#111827" stroke-width="1.5"/>`,
+			`<line x1="${x(figure.min)}" y1="${y + 29}" x2="${x(figure.min)}" y2="${y + 41}" stroke="#111827" stroke-width="1.5"/>`,
+			`<line x1="${x(figure.max)}" y1="${y + 29}" x2="${x(figure.max)}" y2="${y + 41}" stroke="#111827" stroke-width="1.5"/>`,
+			`<line x1="${x(figure.goal.value)}" y1="${y + 22}" x2="${x(figure.goal.value)}" y2="${y + 50}" stroke="#2563eb" stroke-width="2" stroke-dasharray="4 2"/>`,
+			`<text x="${x(figure.goal.value) + 4}" y="${y + 60}" fill="#2563eb" font-size="11">goal ${fmt(figure.goal.value)}</text>`,
+			`<text x="${left + barWidth + 24}" y="${y + 40}" font-weight="bold" fill="${colour}">${fmt(figure.ratio)} ${figure.met ? '✓' : '✗'}</text>`,
 		);
 	});
 	out.push(
