@@ -25,6 +25,7 @@ import { ensureN8n } from '../../scripts/lib/n8n-install.mjs';
 import { PACKAGE_ROOT, packageBuildState, startN8n, tail } from '../../scripts/lib/n8n.mjs';
 import { writeEvidence } from './lib/evidence.mjs';
 import { CASES } from './lib/resend-cases.mjs';
+import { createSandboxCredentials } from './lib/sandbox-credentials.mjs';
 import { maskHeaders, randomJwt, randomSecret, stopAndScanForSecrets } from './lib/secrets.mjs';
 import { ALL_BYTES, CSV_NAME, CSV_TEXT, describePart, expectedMultipartParts } from './lib/sync-callback-cases.mjs';
 
@@ -39,7 +40,6 @@ const RESEND = 'Tartan Resend';
 const CALLBACK = 'Tartan Sync Callback';
 // See resend.e2e.mjs: n8n 2.x's public API wants the domain restriction mode
 // for credential types with an `authenticate` block (1.x accepts it too).
-const HTTP_DOMAINS = { allowedHttpRequestDomains: 'all' };
 const RESEND_OK = { success: true, message: 'Webhook resend triggered successfully.' };
 const CALLBACK_OK = { success: true, message: 'Sync successful' };
 const RESEND_CASE = CASES.find((c) => c.operation === 'sync_session_counter');
@@ -82,22 +82,7 @@ describe(`compatibility: ${label}`, { skip, timeout: 900_000 }, () => {
 		n8n = await startN8n({ env: { N8N_LOG_LEVEL: 'debug' } });
 		api = new N8nApi(n8n.url);
 		await api.bootstrap();
-		creds.signing = await api.createCredential({ name: 'Tartan signing key (compat)', type: 'tartanWebhookSigningApi', data: { appSecretKey: secrets.appSecretKey } });
-		creds.api = await api.createCredential({
-			name: 'Tartan API (compat)',
-			type: 'tartanApi',
-			data: { environment: 'dev', baseUrl: sandbox.url, apiKey: secrets.apiKey, ...HTTP_DOMAINS },
-		});
-		creds.bearer = await api.createCredential({
-			name: 'Tartan Bearer Token (compat)',
-			type: 'tartanBearerApi',
-			data: { environment: 'dev', baseUrl: sandbox.url, token: secrets.bearerToken, ...HTTP_DOMAINS },
-		});
-		creds.usernamePassword = await api.createCredential({
-			name: 'Tartan Username & Password (compat)',
-			type: 'tartanUsernamePasswordApi',
-			data: { environment: 'dev', baseUrl: sandbox.url, username, password: secrets.password, ...HTTP_DOMAINS },
-		});
+		Object.assign(creds, await createSandboxCredentials(api, { sandboxUrl: sandbox.url, secrets, username, label: 'compat' }));
 	});
 
 	after(async () => {

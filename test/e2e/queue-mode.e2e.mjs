@@ -26,6 +26,7 @@ import { startQueueStack } from '../../scripts/lib/queue.mjs';
 import { writeEvidence } from './lib/evidence.mjs';
 import { countBy, deliveryRequest, makeDelivery, sendAll, shuffle } from './lib/load.mjs';
 import { CASES } from './lib/resend-cases.mjs';
+import { createSandboxCredentials } from './lib/sandbox-credentials.mjs';
 import { randomJwt, randomSecret, scanForSecrets } from './lib/secrets.mjs';
 import { ALL_BYTES, CSV_NAME, CSV_TEXT, describePart, expectedMultipartParts } from './lib/sync-callback-cases.mjs';
 
@@ -36,7 +37,6 @@ const build = packageBuildState();
 const skip = build.built ? false : build.reason;
 
 const TRIGGER = 'Tartan Trigger';
-const HTTP_DOMAINS = { allowedHttpRequestDomains: 'all' };
 // Sizes (the issue's minimums); QUEUE_E2E_SIGNED / QUEUE_E2E_WRONG to change
 const SIGNED = Number(process.env.QUEUE_E2E_SIGNED || 500);
 const WRONG_EACH = Math.ceil(Number(process.env.QUEUE_E2E_WRONG || 120) / 3);
@@ -82,22 +82,7 @@ describe('The Tartan nodes in n8n queue mode (PostgreSQL, Redis, webhook process
 		figures.stackStartSeconds = Math.round((Date.now() - started) / 100) / 10;
 		api = new N8nApi(stack.main.url);
 		await api.bootstrap();
-		creds.signing = await api.createCredential({ name: 'Tartan signing key (queue)', type: 'tartanWebhookSigningApi', data: { appSecretKey: secrets.appSecretKey } });
-		creds.api = await api.createCredential({
-			name: 'Tartan API (queue)',
-			type: 'tartanApi',
-			data: { environment: 'dev', baseUrl: sandbox.url, apiKey: secrets.apiKey, ...HTTP_DOMAINS },
-		});
-		creds.bearer = await api.createCredential({
-			name: 'Tartan Bearer Token (queue)',
-			type: 'tartanBearerApi',
-			data: { environment: 'dev', baseUrl: sandbox.url, token: secrets.bearerToken, ...HTTP_DOMAINS },
-		});
-		creds.usernamePassword = await api.createCredential({
-			name: 'Tartan Username & Password (queue)',
-			type: 'tartanUsernamePasswordApi',
-			data: { environment: 'dev', baseUrl: sandbox.url, username, password: secrets.password, ...HTTP_DOMAINS },
-		});
+		Object.assign(creds, await createSandboxCredentials(api, { sandboxUrl: sandbox.url, secrets, username, label: 'queue' }));
 	});
 
 	after(async () => {
