@@ -276,7 +276,6 @@ async function sendItem(
 	item: INodeExecutionData,
 	itemIndex: number,
 ): Promise<IDataObject> {
-
 	let record: IDataObject;
 	try {
 		record = validateEmployee(
