@@ -10,6 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
+import { forget, installExitCleanup, killOnExit } from './exit-cleanup.mjs';
 import { ensureN8n } from './n8n-install.mjs';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -54,27 +55,6 @@ export function killProcessGroup(child, signal) {
 		} catch {
 			/* gone */
 		}
-	}
-}
-
-const running = new Set();
-let exitHookInstalled = false;
-
-function installExitHook({ signals = true } = {}) {
-	if (exitHookInstalled) return;
-	exitHookInstalled = true;
-	// Last resort: whatever is still running when this process goes away is
-	// killed, process group and all (n8n starts its task runner as a child).
-	process.on('exit', () => {
-		for (const instance of running) instance.killNow();
-	});
-	// A caller with its own signal handling (the dev launcher) stops n8n itself.
-	if (!signals) return;
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-		process.once(signal, () => {
-			for (const instance of running) instance.killNow();
-			process.exit(128 + (os.constants.signals[signal] ?? 1));
-		});
 	}
 }
 
@@ -165,7 +145,7 @@ export async function startN8n({
 	if (!['start', 'webhook', 'worker'].includes(command)) throw new Error(`startN8n: unknown command ${command}`);
 	// N8N_VERSION (an exact version or a release line such as 1.x) and the Node it runs on
 	const { bin, version, node } = await ensureN8n();
-	installExitHook({ signals: signalHandlers });
+	installExitCleanup({ signals: signalHandlers });
 	const [freeA, brokerPort] = await distinctFreePorts(2, fixedPort);
 	const port = fixedPort ?? freeA;
 	const persistent = persistentFolder !== undefined;
@@ -268,7 +248,7 @@ export async function startN8n({
 	const exitPromise = new Promise((resolve) => {
 		child.on('exit', (code, signal) => {
 			exited = { code, signal };
-			running.delete(instance);
+			forget(instance);
 			resolve(exited);
 		});
 	});
@@ -329,7 +309,7 @@ export async function startN8n({
 				}
 				// The task runner may outlive n8n by a moment
 				killGroup('SIGKILL');
-				running.delete(instance);
+				forget(instance);
 				if (persistent) return;
 				if (!keepFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 				else if (!quiet) process.stderr.write(`[n8n] kept ${userFolder}\n`);
@@ -370,7 +350,7 @@ export async function startN8n({
 			throw new Error(`webhook ${target} not registered after ${timeoutMs} ms (last: ${last})`);
 		},
 	};
-	running.add(instance);
+	killOnExit(instance);
 
 	try {
 		await waitReady(instance, () => exited, startTimeoutMs);

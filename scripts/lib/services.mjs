@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { forget, installExitCleanup, killOnExit } from './exit-cleanup.mjs';
 import { freePort, killProcessGroup } from './n8n.mjs';
 
 function log(message) {
@@ -84,16 +85,6 @@ export function ensureRedisInstalled() {
 }
 
 // ------------------------------------------------------------ processes
-
-const running = new Set();
-let exitHookInstalled = false;
-function installExitHook() {
-	if (exitHookInstalled) return;
-	exitHookInstalled = true;
-	process.on('exit', () => {
-		for (const service of running) service.killNow();
-	});
-}
 
 /** Waits until a TCP connection to host:port succeeds (or the process exits). */
 async function waitForPort(host, port, { exited, timeoutMs, what, logFile }) {
@@ -194,7 +185,7 @@ async function stopProcess(server, { signal, timeoutMs = 15_000 }) {
  */
 export async function startPostgres({ port: fixedPort, dataDir: persistentDir, database = 'n8n', timeoutMs = 60_000 } = {}) {
 	const bin = ensurePostgresInstalled();
-	installExitHook();
+	installExitCleanup({ signals: false });
 	const user = 'postgres';
 	const port = fixedPort ?? (await freePort());
 	const persistent = persistentDir !== undefined;
@@ -251,11 +242,11 @@ export async function startPostgres({ port: fixedPort, dataDir: persistentDir, d
 		stop: async () => {
 			// SIGINT: PostgreSQL's fast shutdown
 			await stopProcess(server, { signal: 'SIGINT' });
-			running.delete(instance);
+			forget(instance);
 			if (!persistent) fs.rmSync(root, { recursive: true, force: true });
 		},
 	};
-	running.add(instance);
+	killOnExit(instance);
 	try {
 		await waitForPort(host, port, { exited: server.exited, timeoutMs, what: 'postgres', logFile });
 		// Accepting TCP is not yet accepting queries: wait for a query to work
@@ -283,7 +274,7 @@ export async function startPostgres({ port: fixedPort, dataDir: persistentDir, d
 /** Starts a throwaway Redis on 127.0.0.1 (no persistence, data folder in a temp folder). */
 export async function startRedis({ port: fixedPort, timeoutMs = 30_000 } = {}) {
 	const bin = ensureRedisInstalled();
-	installExitHook();
+	installExitCleanup({ signals: false });
 	const port = fixedPort ?? (await freePort());
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tartan-redis-'));
 	const logFile = path.join(root, 'redis.log');
@@ -303,11 +294,11 @@ export async function startRedis({ port: fixedPort, timeoutMs = 30_000 } = {}) {
 		},
 		stop: async () => {
 			await stopProcess(server, { signal: 'SIGTERM' });
-			running.delete(instance);
+			forget(instance);
 			fs.rmSync(root, { recursive: true, force: true });
 		},
 	};
-	running.add(instance);
+	killOnExit(instance);
 	try {
 		await waitForPort(host, port, { exited: server.exited, timeoutMs, what: 'redis-server', logFile });
 	} catch (error) {

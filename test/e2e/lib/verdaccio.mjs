@@ -17,6 +17,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
+import { forget, installExitCleanup, killOnExit } from '../../../scripts/lib/exit-cleanup.mjs';
 import { cacheRoot, cleanNpmEnv, runNpm, withLock } from '../../../scripts/lib/n8n-install.mjs';
 import { freePort, killProcessGroup, tail } from '../../../scripts/lib/n8n.mjs';
 
@@ -70,22 +71,6 @@ export async function ensureVerdaccio() {
 	});
 }
 
-const running = new Set();
-let hooked = false;
-function exitHook() {
-	if (hooked) return;
-	hooked = true;
-	process.on('exit', () => {
-		for (const registry of running) registry.killNow();
-	});
-	// Verdaccio runs in its own process group, so a Ctrl-C does not reach it: on
-	// a signal, exit (which runs the hook above, and startN8n's) instead of dying
-	// without 'exit'.
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-		process.once(signal, () => process.exit(128 + (os.constants.signals[signal] ?? 1)));
-	}
-}
-
 /**
  * Starts Verdaccio on 127.0.0.1:<free port> with everything in a temp folder,
  * anyone may read, an authenticated user may publish, no uplink. Creates one
@@ -94,7 +79,7 @@ function exitHook() {
  */
 export async function startVerdaccio({ startTimeoutMs = 60_000 } = {}) {
 	const { bin } = await ensureVerdaccio();
-	exitHook();
+	installExitCleanup();
 	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'verdaccio-e2e-'));
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}/`;
@@ -165,14 +150,14 @@ export async function startVerdaccio({ startTimeoutMs = 60_000 } = {}) {
 						await exitPromise;
 					}
 				}
-				running.delete(registry);
+				forget(registry);
 				if (process.env.N8N_E2E_KEEP === '1') process.stderr.write(`[verdaccio] kept ${folder}\n`);
 				else fs.rmSync(folder, { recursive: true, force: true });
 			})();
 			return stopping;
 		},
 	};
-	running.add(registry);
+	killOnExit(registry);
 
 	try {
 		const deadline = Date.now() + startTimeoutMs;
