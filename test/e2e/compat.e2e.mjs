@@ -28,6 +28,7 @@ import { CASES } from './lib/resend-cases.mjs';
 import { createSandboxCredentials } from './lib/sandbox-credentials.mjs';
 import { maskHeaders, randomJwt, randomSecret, stopAndScanForSecrets } from './lib/secrets.mjs';
 import { ALL_BYTES, CSV_NAME, CSV_TEXT, describePart, expectedMultipartParts } from './lib/sync-callback-cases.mjs';
+import { triggerWorkflowVars } from './lib/trigger-workflow.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -129,17 +130,7 @@ describe(`compatibility: ${label}`, { skip, timeout: 900_000 }, () => {
 
 	test('Tartan Trigger: a correctly signed delivery -> 200 and one execution with the payload; a wrongly signed one -> 401, no execution', async () => {
 		const webhookId = randomUUID();
-		const wf = await importWorkflow('tartan-trigger.json', {
-			NAME: name('trigger'),
-			WEBHOOK_ID: webhookId,
-			EVENTS: ['*'],
-			CUSTOM_EVENTS: '',
-			OUTPUT: 'perWebhook',
-			RESPOND: 'immediately',
-			OPTIONS: {},
-			CRED_ID: creds.signing.id,
-			CRED_NAME: creds.signing.name,
-		});
+		const wf = await importWorkflow('tartan-trigger.json', triggerWorkflowVars({ name: name('trigger'), webhookId, credential: creds.signing }));
 		await api.activateWorkflow(wf.id);
 		await n8n.waitForWebhook(`${webhookId}/webhook`);
 		const url = `${n8n.url}/webhook/${webhookId}/webhook`;

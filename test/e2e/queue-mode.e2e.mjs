@@ -27,6 +27,7 @@ import { writeEvidence } from './lib/evidence.mjs';
 import { countBy, deliveryRequest, makeDelivery, sendAll, shuffle } from './lib/load.mjs';
 import { CASES } from './lib/resend-cases.mjs';
 import { createSandboxCredentials } from './lib/sandbox-credentials.mjs';
+import { triggerWorkflowVars } from './lib/trigger-workflow.mjs';
 import { randomJwt, randomSecret, scanForSecrets } from './lib/secrets.mjs';
 import { ALL_BYTES, CSV_NAME, CSV_TEXT, describePart, expectedMultipartParts } from './lib/sync-callback-cases.mjs';
 
@@ -115,18 +116,7 @@ describe('The Tartan nodes in n8n queue mode (PostgreSQL, Redis, webhook process
 		const webhookId = randomUUID();
 		return await deploy(
 			template,
-			{
-				NAME: `queue ${label}`,
-				WEBHOOK_ID: webhookId,
-				EVENTS: ['*'],
-				CUSTOM_EVENTS: '',
-				OUTPUT: 'perWebhook',
-				RESPOND: respond,
-				OPTIONS: {},
-				CRED_ID: creds.signing.id,
-				CRED_NAME: creds.signing.name,
-				...extra,
-			},
+			{ ...triggerWorkflowVars({ name: `queue ${label}`, webhookId, credential: creds.signing, respond }), ...extra },
 			`${webhookId}/webhook`,
 		);
 	}

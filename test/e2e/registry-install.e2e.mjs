@@ -19,6 +19,7 @@ import { N8nApi, nodeOutput, nodesThatRan } from '../../scripts/lib/api.mjs';
 import { cleanNpmEnv, ensureN8n } from '../../scripts/lib/n8n-install.mjs';
 import { PACKAGE_ROOT, packageBuildState, startN8n } from '../../scripts/lib/n8n.mjs';
 import { writeEvidence } from './lib/evidence.mjs';
+import { triggerWorkflowVars } from './lib/trigger-workflow.mjs';
 import { startVerdaccio } from './lib/verdaccio.mjs';
 
 const run = promisify(execFile);
@@ -236,17 +237,10 @@ describe('installed from a registry as the README says, in a real n8n', { skip, 
 			data: { appSecretKey },
 		});
 		const webhookId = randomUUID();
-		const created = await api.importWorkflow(path.join(here, 'workflows', 'tartan-trigger.json'), {
-			NAME: `registry install ${webhookId.slice(0, 8)}`,
-			WEBHOOK_ID: webhookId,
-			EVENTS: ['*'],
-			CUSTOM_EVENTS: '',
-			OUTPUT: 'perWebhook',
-			RESPOND: 'immediately',
-			OPTIONS: {},
-			CRED_ID: credential.id,
-			CRED_NAME: credential.name,
-		});
+		const created = await api.importWorkflow(
+			path.join(here, 'workflows', 'tartan-trigger.json'),
+			triggerWorkflowVars({ name: `registry install ${webhookId.slice(0, 8)}`, webhookId, credential }),
+		);
 		await api.activateWorkflow(created.id);
 		const webhookPath = `${webhookId}/webhook`;
 		await n8n.waitForWebhook(webhookPath);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 import { N8nApi, nodeOutput, nodesThatRan } from '../../scripts/lib/api.mjs';
 import { PACKAGE_ROOT, packageBuildState, startN8n } from '../../scripts/lib/n8n.mjs';
+import { triggerWorkflowVars } from './lib/trigger-workflow.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -61,17 +62,19 @@ describe('Tartan Trigger in a real n8n', { skip, timeout: 600_000 }, () => {
 		{ events = ['*'], customEvents = '', output = 'perWebhook', respond = 'immediately', options = {} } = {},
 	) {
 		const webhookId = randomUUID();
-		const wf = await api.importWorkflow(path.join(workflows, template), {
-			NAME: `${template} ${output} ${respond} ${webhookId.slice(0, 8)}`,
-			WEBHOOK_ID: webhookId,
-			EVENTS: events,
-			CUSTOM_EVENTS: customEvents,
-			OUTPUT: output,
-			RESPOND: respond,
-			OPTIONS: options,
-			CRED_ID: credential.id,
-			CRED_NAME: credential.name,
-		});
+		const wf = await api.importWorkflow(
+			path.join(workflows, template),
+			triggerWorkflowVars({
+				name: `${template} ${output} ${respond} ${webhookId.slice(0, 8)}`,
+				webhookId,
+				credential,
+				events,
+				customEvents,
+				output,
+				respond,
+				options,
+			}),
+		);
 		await api.activateWorkflow(wf.id);
 		const webhookPath = `${webhookId}/webhook`;
 		await n8n.waitForWebhook(webhookPath);
@@ -269,17 +272,10 @@ describe('Tartan Trigger in a real n8n', { skip, timeout: 600_000 }, () => {
 			data: { appSecretKey: ` ${appSecretKey} ` },
 		});
 		const webhookId = randomUUID();
-		const wf = await api.importWorkflow(path.join(workflows, 'tartan-trigger.json'), {
-			NAME: `spaced key ${webhookId.slice(0, 8)}`,
-			WEBHOOK_ID: webhookId,
-			EVENTS: ['*'],
-			CUSTOM_EVENTS: '',
-			OUTPUT: 'perWebhook',
-			RESPOND: 'immediately',
-			OPTIONS: {},
-			CRED_ID: spaced.id,
-			CRED_NAME: spaced.name,
-		});
+		const wf = await api.importWorkflow(
+			path.join(workflows, 'tartan-trigger.json'),
+			triggerWorkflowVars({ name: `spaced key ${webhookId.slice(0, 8)}`, webhookId, credential: spaced }),
+		);
 		const res = await api.api('POST', `/workflows/${wf.id}/activate`, undefined, { raw: true });
 		if (res.status === 200 && res.body?.active === true) {
 			// n8n 2.41 publishes through an outbox: the call is accepted, and the

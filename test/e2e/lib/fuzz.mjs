@@ -19,6 +19,7 @@ import zlib from 'node:zlib';
 
 import { N8nApi } from '../../../scripts/lib/api.mjs';
 import { send, sign } from './load.mjs';
+import { triggerWorkflowVars } from './trigger-workflow.mjs';
 import { PACKAGE_ROOT, startN8n } from '../../../scripts/lib/n8n.mjs';
 
 const FIXTURES_DIR = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'webhooks');
@@ -299,17 +300,10 @@ export async function startFuzzTarget({ appSecretKey, previousKey, env = {} } = 
 		// During a key rotation (the previous key still set) at first; runFuzzSession clears it
 		const credential = await api.createCredential({ name: 'Tartan signing key (fuzz)', type: 'tartanWebhookSigningApi', data: { appSecretKey, previousAppSecretKey: previousKey } });
 		const webhookId = randomUUID();
-		const trigger = await api.importWorkflow(path.join(WORKFLOWS, 'tartan-trigger.json'), {
-			NAME: 'fuzz: Tartan Trigger',
-			WEBHOOK_ID: webhookId,
-			EVENTS: ['*'],
-			CUSTOM_EVENTS: '',
-			OUTPUT: 'perWebhook',
-			RESPOND: 'immediately',
-			OPTIONS: {},
-			CRED_ID: credential.id,
-			CRED_NAME: credential.name,
-		});
+		const trigger = await api.importWorkflow(
+			path.join(WORKFLOWS, 'tartan-trigger.json'),
+			triggerWorkflowVars({ name: 'fuzz: Tartan Trigger', webhookId, credential }),
+		);
 		await api.activateWorkflow(trigger.id);
 		await n8n.waitForWebhook(`${webhookId}/webhook`);
 		const controlPath = `fuzz-control-${randomUUID()}`;
