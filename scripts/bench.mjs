@@ -34,6 +34,7 @@ import * as workflows from './lib/bench/workflows.mjs';
 import { n8nVersion } from './lib/n8n-install.mjs';
 import { PACKAGE_ROOT, packageBuildState, startN8n } from './lib/n8n.mjs';
 import { makeDelivery, sendAll, sign } from '../test/e2e/lib/load.mjs';
+import { triggerWorkflowVars } from '../test/e2e/lib/trigger-workflow.mjs';
 
 const require = createRequire(import.meta.url);
 const { startSandbox, SANDBOX_CREDENTIALS } = require('../test/sandbox/server.js');
@@ -150,12 +151,10 @@ async function main() {
 			return pairs;
 		}
 
-		// Webhook workflows, published once
-		const deployWebhook = async (make) => {
-			const webhookId = randomUUID();
-			const wf = await api.importWorkflow(make({ webhookId, signing: creds.signing }));
+		// The e2e suite's webhook workflows (Tartan Trigger or Webhook node -> No Op), published once
+		const publish = async (template, vars, webhookPath) => {
+			const wf = await api.importWorkflow(path.join(PACKAGE_ROOT, 'test', 'e2e', 'workflows', template), vars);
 			await api.activateWorkflow(wf.id);
-			const webhookPath = make === workflows.tartanTriggerWorkflow ? `${webhookId}/webhook` : webhookId;
 			await n8n.waitForWebhook(webhookPath);
 			return `${n8n.url}/webhook/${webhookPath}`;
 		};
@@ -188,8 +187,14 @@ async function main() {
 		let tartanUrl;
 		let webhookUrl;
 		if (['T1', 'T2', 'T2N', 'T3'].some((id) => ONLY.has(id))) {
-			tartanUrl = await deployWebhook(workflows.tartanTriggerWorkflow);
-			webhookUrl = await deployWebhook(workflows.webhookNodeWorkflow);
+			const tartanId = randomUUID();
+			tartanUrl = await publish(
+				'tartan-trigger.json',
+				triggerWorkflowVars({ name: 'bench Tartan Trigger', webhookId: tartanId, credential: creds.signing, respond: 'whenFinished' }),
+				`${tartanId}/webhook`,
+			);
+			const webhookId = randomUUID();
+			webhookUrl = await publish('webhook-node-noop.json', { NAME: 'bench Webhook node', WEBHOOK_ID: webhookId, PATH: webhookId }, webhookId);
 		}
 
 		if (ONLY.has('T1')) {

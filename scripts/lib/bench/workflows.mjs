@@ -1,6 +1,7 @@
-// The workflows `npm run bench` compares, as n8n workflow objects: each
-// Tartan node beside the n8n built-in a user would otherwise wire up for the
-// same job, with the same input, the same request and the same credential.
+// The manual workflows `npm run bench` compares, as n8n workflow objects: each
+// Tartan action node beside the n8n built-in a user would otherwise wire up
+// for the same job, with the same input, the same request and the same
+// credential. (The webhook workflows are the e2e suite's templates.)
 
 const position = (i) => [i * 240, 0];
 
@@ -17,7 +18,6 @@ function workflow(name, nodes) {
 	};
 }
 
-const noOp = { name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} };
 const manual = { name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} };
 
 /** Code node making `count` items; `js` maps the index `i` to an item's json. */
@@ -29,35 +29,6 @@ const items = (count, js) => ({
 });
 
 const credentialRef = (type, credential) => ({ [type]: { id: credential.id, name: credential.name } });
-
-/** Tartan Trigger → No Op, answering when the workflow finishes. */
-export function tartanTriggerWorkflow({ webhookId, signing }) {
-	return workflow(`bench Tartan Trigger ${webhookId.slice(0, 8)}`, [
-		{
-			name: 'Tartan Trigger',
-			type: 'n8n-nodes-tartan.tartanTrigger',
-			typeVersion: 1,
-			webhookId,
-			parameters: { events: ['*'], output: 'perWebhook', respond: 'whenFinished', options: {} },
-			credentials: credentialRef('tartanWebhookSigningApi', signing),
-		},
-		noOp,
-	]);
-}
-
-/** n8n's Webhook node → No Op, answering when the last node finishes (no data), as the trigger above. */
-export function webhookNodeWorkflow({ webhookId }) {
-	return workflow(`bench Webhook node ${webhookId.slice(0, 8)}`, [
-		{
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2.1,
-			webhookId,
-			parameters: { httpMethod: 'POST', path: webhookId, responseMode: 'lastNode', responseData: 'noData', options: {} },
-		},
-		noOp,
-	]);
-}
 
 const REQUEST_ID_JS = "{ requestId: '00000000-0000-4000-8000-' + String(i).padStart(12, '0') }";
 const EMPLOYEE_JS = "{ name: 'Employee ' + i, email: 'employee' + i + '@tartanhq.com', employeeId: 'E' + i }";
