@@ -114,12 +114,14 @@ function readTail(file, lines = 30) {
 }
 
 /**
- * Spawns a long-running server in its own process group, as `user` (an OS
- * account name) when running as root. Returns { child, exited(), exitPromise }.
+ * Spawns a long-running server in its own process group, its output appended
+ * to `logFile`, as `user` (an OS account name) when running as root, with
+ * `env` when given. Returns { child, exited(), exitPromise }.
  */
-function spawnServer(command, args, { user, logFile, cwd }) {
+export function spawnServer(command, args, { user, logFile, cwd, env }) {
 	const out = fs.openSync(logFile, 'a');
 	const options = { cwd, detached: true, stdio: ['ignore', out, out] };
+	if (env) options.env = env;
 	if (user && process.getuid?.() === 0) Object.assign(options, osUser(user));
 	const child = spawn(command, args, options);
 	fs.closeSync(out);

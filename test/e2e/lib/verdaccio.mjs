@@ -10,7 +10,6 @@
 // startVerdaccio() runs it on a free loopback port with its config, storage
 // and user list in a temp folder, and no uplink: it serves only what is
 // published to it. Run this file directly to pre-install it.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { forget, installExitCleanup, killOnExit } from '../../../scripts/lib/exit-cleanup.mjs';
 import { cacheRoot, cleanNpmEnv, runNpm, withLock } from '../../../scripts/lib/n8n-install.mjs';
 import { freePort, killProcessGroup, tail } from '../../../scripts/lib/n8n.mjs';
+import { spawnServer } from '../../../scripts/lib/services.mjs';
 
 export const VERDACCIO_VERSION = '6.8.0';
 const MARKER = '.verdaccio-installed';
@@ -105,20 +105,10 @@ export async function startVerdaccio({ startTimeoutMs = 60_000 } = {}) {
 		].join('\n'),
 	);
 	const logFile = path.join(folder, 'verdaccio.log');
-	const out = fs.openSync(logFile, 'a');
-	const child = spawn(process.execPath, [bin, '--config', config], {
+	const { child, exited, exitPromise } = spawnServer(process.execPath, [bin, '--config', config], {
 		cwd: folder,
 		env: { ...cleanNpmEnv(), HOME: folder },
-		detached: true,
-		stdio: ['ignore', out, out],
-	});
-	fs.closeSync(out);
-	let exited = null;
-	const exitPromise = new Promise((resolve) => {
-		child.on('exit', (code, signal) => {
-			exited = { code, signal };
-			resolve(exited);
-		});
+		logFile,
 	});
 	const logText = () => {
 		try {
@@ -136,13 +126,13 @@ export async function startVerdaccio({ startTimeoutMs = 60_000 } = {}) {
 		logText,
 		userconfig: path.join(folder, 'publisher.npmrc'),
 		killNow: () => {
-			if (exited === null) killProcessGroup(child, 'SIGKILL');
+			if (exited() === null) killProcessGroup(child, 'SIGKILL');
 			if (process.env.N8N_E2E_KEEP !== '1') fs.rmSync(folder, { recursive: true, force: true });
 		},
 		/** SIGTERM (SIGKILL after 5 s), then the temp folder goes (kept with N8N_E2E_KEEP=1). */
 		stop: () => {
 			stopping ??= (async () => {
-				if (exited === null) {
+				if (exited() === null) {
 					killProcessGroup(child, 'SIGTERM');
 					const outcome = await Promise.race([exitPromise, sleep(5000, 'timeout')]);
 					if (outcome === 'timeout') {
@@ -163,7 +153,7 @@ export async function startVerdaccio({ startTimeoutMs = 60_000 } = {}) {
 		const deadline = Date.now() + startTimeoutMs;
 		let last = 'no answer';
 		for (;;) {
-			if (exited) throw new Error(`verdaccio exited during start (${JSON.stringify(exited)}):\n${tail(logText())}`);
+			if (exited()) throw new Error(`verdaccio exited during start (${JSON.stringify(exited())}):\n${tail(logText())}`);
 			try {
 				const res = await fetch(`${url}-/ping`);
 				last = `ping ${res.status}`;
