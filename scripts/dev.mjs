@@ -34,6 +34,7 @@ import { N8nApi, substitute } from './lib/api.mjs';
 import { ensureN8n, n8nVersion } from './lib/n8n-install.mjs';
 import { PACKAGE_ROOT, packageBuildState, startN8n } from './lib/n8n.mjs';
 import { startQueueStack } from './lib/queue.mjs';
+import { TEMPLATES_DIR, readTemplate, withHrSystemAt } from './lib/templates.mjs';
 
 const require = createRequire(import.meta.url);
 const { startSandbox, SANDBOX_CREDENTIALS } = require(path.join(PACKAGE_ROOT, 'test', 'sandbox', 'server.js'));
@@ -56,7 +57,7 @@ if (unknown.length > 0) {
 const QUEUE = args.includes('--queue');
 const DEV_FOLDER = path.join(PACKAGE_ROOT, QUEUE ? '.n8n-dev-queue' : '.n8n-dev');
 const DIST = path.join(PACKAGE_ROOT, 'dist');
-const WORKFLOWS_DIR = path.join(PACKAGE_ROOT, 'docs', 'workflows');
+const WORKFLOWS_DIR = TEMPLATES_DIR;
 const FALLBACK_TRIGGER_WORKFLOW = path.join(PACKAGE_ROOT, 'test', 'e2e', 'workflows', 'tartan-trigger.json');
 const API_KEY_LABEL = 'n8n-nodes-tartan dev launcher';
 const PACKAGE = 'n8n-nodes-tartan';
@@ -272,7 +273,9 @@ async function setUp(runtime, sandbox) {
 				.readdirSync(WORKFLOWS_DIR)
 				.filter((file) => file.endsWith('.json'))
 				.sort()
-				.map((file) => ({ file: path.join(WORKFLOWS_DIR, file), json: JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8')) }))
+				.map((file) => ({ file: path.join(WORKFLOWS_DIR, file), json: readTemplate(file) }))
+				// "Your HR system" is the sandbox's sink here: the records it applies are counted at /sink/records
+				.map((t) => ({ ...t, json: withHrSystemAt(t.json, `${sandbox.url}/sink/records`) }))
 		: [];
 	if (!templates.some((t) => triggerNodeOf(t.json))) {
 		// No example with a Tartan Trigger (yet): a minimal one, so that send-event has somewhere to go.

@@ -195,18 +195,21 @@ export class TartanTrigger implements INodeType {
 				type: 'options',
 				options: [
 					{
-						name: 'Immediately',
-						value: 'immediately',
-						description: 'Answer 200 as soon as the signature is verified',
-					},
-					{
 						name: 'When the Workflow Finishes',
 						value: 'whenFinished',
 						description:
-							'Answer 200 only if the workflow succeeds, so Tartan re-sends failed deliveries at end of day',
+							'Answer 200 only if the workflow succeeds, so Tartan re-sends failed deliveries at end of day (recommended)',
+					},
+					{
+						name: 'Immediately',
+						value: 'immediately',
+						description:
+							'Answer 200 as soon as the signature is verified. A run that fails or dies later is lost: Tartan counts it as delivered.',
 					},
 				],
-				default: 'immediately',
+				default: 'whenFinished',
+				description:
+					'When Tartan gets its answer. With When the Workflow Finishes, write to your systems with an idempotency key ({{ $json.deliveryKey }}) so a re-sent webhook is applied once.',
 			},
 			{
 				displayName: 'Options',

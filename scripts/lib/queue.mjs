@@ -4,6 +4,8 @@
 // production webhooks, and workers (`n8n worker`) that run the executions.
 // Every process has its own user folder with this package installed in it, as
 // on separate machines, and the same encryption key.
+import fs from 'node:fs';
+
 import { freePort, startN8n } from './n8n.mjs';
 import { startPostgres, startRedis } from './services.mjs';
 
@@ -16,7 +18,9 @@ import { startPostgres, startRedis } from './services.mjs';
  *  - publicHost: the host name the editor and webhook URLs show (default 127.0.0.1)
  *  - signalHandlers: as for startN8n
  * Resolves to { main, webhook, workers: [..], processes, postgres, redis,
- * stop() }; production webhooks are at `${webhook.publicUrl}/webhook/…`.
+ * restart(name), stop() }; production webhooks are at `${webhook.publicUrl}/webhook/…`.
+ * `restart('webhook' | 'worker-N')` SIGKILLs that process (if it still runs) and
+ * starts it again on the same port and user folder, as a supervisor would.
  */
 export async function startQueueStack({
 	workers: workerCount = 2,
@@ -29,10 +33,13 @@ export async function startQueueStack({
 } = {}) {
 	const stack = { main: undefined, webhook: undefined, workers: [], postgres: undefined, redis: undefined };
 	const n8nProcesses = () => [stack.main, stack.webhook, ...stack.workers].filter(Boolean);
+	// Temp folders a restarted process kept (a restart reuses the killed process's folder)
+	const restartedFolders = new Set();
 	const stop = async () => {
 		// The n8n processes first (workers hold jobs, all hold connections), then the services
 		await Promise.allSettled(n8nProcesses().map((p) => p.stop()));
 		await Promise.allSettled([stack.redis?.stop(), stack.postgres?.stop()]);
+		if (process.env.N8N_E2E_KEEP !== '1') for (const folder of restartedFolders) fs.rmSync(folder, { recursive: true, force: true });
 	};
 	try {
 		log('starting PostgreSQL and Redis...');
@@ -72,34 +79,48 @@ export async function startQueueStack({
 		});
 
 		log(`starting the webhook processor and ${workerCount} worker(s)...`);
-		const started = [
-			startN8n({ command: 'webhook', name: 'webhook', port: webhookPort, userFolder: folders.webhook, publicUrl: webhookUrl, env: queueEnv, signalHandlers }).then(
-				(webhook) => (stack.webhook = webhook),
-			),
-			...Array.from({ length: workerCount }, (_, index) =>
-				startN8n({
-					command: 'worker',
-					name: `worker-${index + 1}`,
-					port: ports.workers?.[index],
-					userFolder: folders.workers?.[index],
-					env: queueEnv,
-					signalHandlers,
-				}).then((worker) => (stack.workers[index] = worker)),
-			),
+		const roles = [
+			{ command: 'webhook', name: 'webhook', port: webhookPort, userFolder: folders.webhook, publicUrl: webhookUrl, place: (p) => (stack.webhook = p) },
+			...Array.from({ length: workerCount }, (_, index) => ({
+				command: 'worker',
+				name: `worker-${index + 1}`,
+				port: ports.workers?.[index],
+				userFolder: folders.workers?.[index],
+				place: (p) => (stack.workers[index] = p),
+			})),
 		];
+		const startRole = async (role) => role.place(await startN8n({ ...role, env: queueEnv, signalHandlers }));
 		// Every start settles before a failure is thrown, so that stop() reaches all of them
-		const outcomes = await Promise.allSettled(started);
+		const outcomes = await Promise.allSettled(roles.map(startRole));
 		const failed = outcomes.find((o) => o.status === 'rejected');
 		if (failed) throw failed.reason;
+		stack.restart = async (name) => restartRole(roles.find((r) => r.name === name), n8nProcesses(), startRole, restartedFolders);
 	} catch (error) {
 		await stop();
 		throw error;
 	}
 	return {
 		...stack,
+		get webhook() {
+			return stack.webhook;
+		},
+		get workers() {
+			return stack.workers;
+		},
 		get processes() {
 			return n8nProcesses();
 		},
 		stop,
 	};
+}
+
+/** SIGKILL a webhook processor or worker (if it still runs) and start it again with the same port and folder. */
+async function restartRole(role, running, startRole, restartedFolders) {
+	if (!role) throw new Error('restart: only the webhook processor and the workers can be restarted');
+	const old = running.find((p) => p.name === role.name);
+	if (old) {
+		await old.kill('SIGKILL');
+		if (role.userFolder === undefined) restartedFolders.add(old.userFolder);
+	}
+	return await startRole({ ...role, port: old?.port ?? role.port, userFolder: old?.userFolder ?? role.userFolder });
 }

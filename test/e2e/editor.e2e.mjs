@@ -18,22 +18,15 @@ import { N8nApi, OWNER, nodeOutput } from '../../scripts/lib/api.mjs';
 import { CHROMIUM, ensureChromium, launchChromium } from './lib/browser-chromium.mjs';
 import { EditorPage, htmlText, squash, waitFor } from './lib/editor-page.mjs';
 import { PACKAGE_ROOT, packageBuildState, startN8n } from '../../scripts/lib/n8n.mjs';
+import { TEMPLATES, readTemplate, withHrSystemAt } from '../../scripts/lib/templates.mjs';
 
 const require = createRequire(import.meta.url);
 
-const TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'docs', 'workflows');
 const DOCS_SCREENSHOTS = path.join(PACKAGE_ROOT, 'docs', 'screenshots');
 const RESULTS = process.env.EDITOR_E2E_RESULTS || path.join(PACKAGE_ROOT, 'test-results', 'editor');
 const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
 const SANDBOX_SERVER = path.join(PACKAGE_ROOT, 'test', 'sandbox', 'server.js');
 const ICONS = { light: path.join(PACKAGE_ROOT, 'dist', 'icons', 'tartan.svg'), dark: path.join(PACKAGE_ROOT, 'dist', 'icons', 'tartan.dark.svg') };
-
-const TEMPLATES = {
-	route: 'tartan-route-employee-events.json',
-	nightly: 'tartan-nightly-reconciliation.json',
-	push: 'tartan-push-employees.json',
-	agent: 'tartan-ai-agent-tools.json',
-};
 
 /** README "Tartan Resend" table: operation name -> its fields (labels), in the table's order. */
 const RESEND_OPERATIONS = [
@@ -105,8 +98,6 @@ function withCredentials(template, credentialsByType) {
 	return workflow;
 }
 
-const readTemplate = (file) => JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, file), 'utf8'));
-
 describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 900_000 }, () => {
 	let sandbox;
 	let n8n;
@@ -171,7 +162,9 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 			credentials[type] = await api.createCredential({ name, type, data });
 		}
 		for (const [key, file] of Object.entries(TEMPLATES)) {
-			workflows[key] = (await api.importWorkflow(withCredentials(readTemplate(file), credentials))).id;
+			// The route template's HR-system steps write to the sandbox's sink (a target system that honours idempotency keys)
+			const template = key === 'route' ? withHrSystemAt(readTemplate(file), `${sandbox.url}/sink/records`) : readTemplate(file);
+			workflows[key] = (await api.importWorkflow(withCredentials(template, credentials))).id;
 		}
 
 		const playwright = await import('playwright-core');
@@ -324,8 +317,8 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 			assert.deepEqual(await editor.optionNames('output'), ['One Item per Webhook', 'One Item per Record']);
 
 			assert.equal(await editor.paramLabel('respond'), 'Respond');
-			assert.equal(await editor.optionValue('respond'), 'Immediately');
-			assert.deepEqual(await editor.optionNames('respond'), ['Immediately', 'When the Workflow Finishes']);
+			assert.equal(await editor.optionValue('respond'), 'When the Workflow Finishes');
+			assert.deepEqual(await editor.optionNames('respond'), ['When the Workflow Finishes', 'Immediately']);
 
 			// Credential selector: the signing-key credential (the only one of its type) is picked
 			assert.equal(squash(await editor.params().getByTestId('credentials-label').first().innerText()), 'Credential to connect with');
@@ -517,7 +510,7 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 	);
 
 	test(
-		'route employee events, published: signed webhooks reach their branch, re-deliveries are dropped',
+		'route employee events, published: signed webhooks reach their branch, a re-delivery is not applied twice',
 		step('route-published', async () => {
 			const webhook = require(path.join(PACKAGE_ROOT, 'test', 'sandbox', 'webhook.js'));
 			const { SANDBOX_CREDENTIALS } = require(SANDBOX_SERVER);
@@ -543,15 +536,16 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 				for (const execution of executions) assert.equal(execution.status, 'success');
 				assert.equal(count(add, 'Create employee in HR system'), sent[0].body.length);
 				assert.equal(count(add, 'Update employee in HR system'), 0);
-				assert.deepEqual(
-					nodeOutput(add, 'Create employee in HR system').map((item) => item.json.employee.webhook.event),
-					sent[0].body.map(() => 'sync.events.employee.add'),
-				);
 				assert.equal(count(update, 'Update employee in HR system'), sent[1].body.length);
 				assert.equal(count(update, 'Create employee in HR system'), 0);
-				assert.equal(count(again, 'Drop Tartan re-deliveries'), 0, 'the repeated delivery is dropped');
-				assert.equal(count(again, 'Create employee in HR system'), 0);
 				assert.equal(count(initiated, 'Other events (log or ignore)'), 1);
+				// The repeated delivery is written again with the same idempotency keys: the HR system (the sink) applies each record once
+				assert.equal(count(again, 'Create employee in HR system'), sent[2].body.length);
+				const keyOf = (payload, record) => `${payload.syncSessionId}|${payload.event}|${record.employeeId ?? record.id}`;
+				const expected = [...sent[0].body.map((r) => keyOf(sent[0], r)), ...sent[1].body.map((r) => keyOf(sent[1], r))];
+				const sink = sandbox.sink.summary(expected);
+				assert.deepEqual({ missing: sink.missing.length, duplicated: sink.duplicated.length }, { missing: 0, duplicated: 0 });
+				assert.equal(sink.redundantReceipts.length, sent[2].body.length, 'the repeated delivery reached the sink, and was not applied again');
 			} finally {
 				await api.deactivateWorkflow(workflows.route);
 			}
@@ -568,7 +562,7 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 			const toast = await editor.executeWorkflow();
 			assert.match(toast, /Workflow executed successfully/);
 			await editor.dismissToasts();
-			const resendNode = 'Resend failed webhooks of the last 24 hours';
+			const resendNode = 'Resend failed webhooks of the last 3 days';
 			await editor.openNode(resendNode);
 			const output = editor.byId('output-panel');
 			await waitFor(async () => squash(await output.innerText()).includes('Webhook resend triggered successfully.'), {
@@ -585,7 +579,7 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 			assert.equal(request.body.search_type, 'time_range_status');
 			assert.equal(request.body.status, 'fail');
 			assert.ok(Number.isInteger(request.body.request_timestamp) && Number.isInteger(request.body.end_request_timestamp), JSON.stringify(request.body));
-			assert.equal(request.body.end_request_timestamp - request.body.request_timestamp, 86_400);
+			assert.equal(request.body.end_request_timestamp - request.body.request_timestamp, 3 * 86_400);
 			assert.ok(Math.abs(now - request.body.end_request_timestamp) < 300, JSON.stringify(request.body));
 
 			const executions = await api.waitForExecutions(workflows.nightly, before.length + 1);
