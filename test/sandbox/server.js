@@ -2,13 +2,17 @@
 /**
  * Local Tartan sandbox: a node:http server standing in for Tartan's
  * POST /api/webhooks/resend and POST /api/external/sync/callback, with
- * request recording and fault injection. See test/sandbox/README.md.
+ * request recording and fault injection. It also plays Tartan's sending side
+ * (sender.js: signed webhooks, the delivery log, the end-of-day re-send; a valid
+ * resend request re-delivers the webhooks it selects), and a "target system"
+ * sink that counts the records a workflow writes. See test/sandbox/README.md.
  */
 const http = require('node:http');
 const crypto = require('node:crypto');
 const busboy = require('busboy');
 const { SANDBOX_CREDENTIALS } = require('./credentials');
 const { loadSpec, RESEND_PATH, CALLBACK_PATH } = require('./spec');
+const { TartanSender, generateSession, checkSessionOptions, seededRandom, recordKeyOf, recordKeysOf } = require('./sender');
 
 /** Largest request body the sandbox accepts (bigger -> 413). */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -21,7 +25,31 @@ const ROUTES = Object.freeze({
 	callback: Object.freeze({ method: 'POST', path: CALLBACK_PATH }),
 	employees: Object.freeze({ method: 'GET', path: EMPLOYEE_LIST_PATH }),
 });
-const ROUTE_NAMES = Object.freeze(['resend', 'callback', 'employees', 'other']);
+// Sandbox-only routes (no Tartan counterpart), answered to loopback clients only:
+// the target-system sink and the control endpoints of the sending side.
+const SINK_PATH = '/sink/records';
+const LOCAL_ROUTES = Object.freeze(
+	[
+		{ route: 'sink', method: 'POST', path: SINK_PATH },
+		{ route: 'sink', method: 'GET', path: SINK_PATH },
+		{ route: 'control', method: 'POST', path: '/sandbox/sessions' },
+		{ route: 'control', method: 'POST', path: '/sandbox/end-of-day' },
+		{ route: 'control', method: 'GET', path: '/sandbox/deliveries' },
+	].map((r) => Object.freeze(r)),
+);
+const ROUTE_NAMES = Object.freeze(['resend', 'callback', 'employees', 'sink', 'control', 'other']);
+const SESSION_REQUEST_KEYS = Object.freeze([
+	'adds',
+	'updates',
+	'batchSize',
+	'eventType',
+	'connection',
+	'orgId',
+	'vendorOrgId',
+	'syncSessionId',
+	'seed',
+	'url',
+]);
 
 const MESSAGES = Object.freeze({
 	unauthorized: 'Unauthorized – Invalid token',
@@ -34,6 +62,10 @@ const MESSAGES = Object.freeze({
 	callbackMediaType:
 		'Unsupported Media Type: POST /api/external/sync/callback accepts application/json or multipart/form-data',
 	badMultipart: 'Malformed multipart/form-data body',
+	loopbackOnly: 'Forbidden: this sandbox route answers loopback clients only',
+	sinkBody: 'The sink takes one record: a JSON object',
+	sinkKey: 'The record has no syncSessionId and event (top level or under "webhook") or no employeeId, id or orgId',
+	noDeliveryUrl: 'No delivery URL: pass "url", or start the sandbox with deliverTo / --deliver-to',
 });
 
 /** Constant-time string comparison (hashing first makes lengths equal). */
@@ -54,8 +86,17 @@ function routeOf(method, pathname) {
 	for (const [name, r] of Object.entries(ROUTES)) {
 		if (method === r.method && pathname === r.path) return name;
 	}
-	return 'other';
+	const local = LOCAL_ROUTES.find((r) => method === r.method && pathname === r.path);
+	return local ? local.route : 'other';
 }
+
+/** True for 127.0.0.0/8 and ::1, also IPv4-mapped. */
+function isLoopback(address) {
+	const a = String(address || '').replace(/^::ffff:/i, '');
+	return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}
+
+const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function assertRoute(route) {
 	if (!ROUTE_NAMES.includes(route)) {
@@ -127,11 +168,229 @@ function fieldsObject(parts) {
 }
 
 /**
+ * The "target system": records per recordKey (see recordKeyOf in sender.js)
+ * how often a record was received and how often it was applied. A POST
+ * applies unless its idempotency key was seen before (any record); without a
+ * key every POST applies, as a plain insert would.
+ */
+function createSink() {
+	const records = new Map();
+	const seenKeys = new Set();
+	return {
+		records,
+		accept(recordKey, idempotencyKey) {
+			const entry = records.get(recordKey) || { received: 0, applied: 0 };
+			records.set(recordKey, entry);
+			entry.received += 1;
+			const applies = idempotencyKey === undefined || !seenKeys.has(idempotencyKey);
+			if (idempotencyKey !== undefined) seenKeys.add(idempotencyKey);
+			if (applies) entry.applied += 1;
+			return applies;
+		},
+		summary(expectedKeys) {
+			const out = { records: records.size, received: 0, applied: 0, missing: [], duplicated: [], redundantReceipts: [] };
+			for (const [key, r] of records) {
+				out.received += r.received;
+				out.applied += r.applied;
+				if (r.applied > 1) out.duplicated.push(key);
+				if (r.received > 1) out.redundantReceipts.push(key);
+			}
+			if (expectedKeys !== undefined) {
+				const expected = new Set(expectedKeys);
+				for (const key of expected) if (!records.has(key) || records.get(key).applied === 0) out.missing.push(key);
+				out.unexpected = [...records.keys()].filter((key) => !expected.has(key));
+			}
+			return out;
+		},
+		reset() {
+			records.clear();
+			seenKeys.clear();
+		},
+	};
+}
+
+/** null (off), { status } (answer it to every sink request) or { hangMs } (hold, then destroy the socket). */
+function normaliseSinkFault(mode) {
+	if (mode === null || mode === undefined) return null;
+	if (!isPlainObject(mode)) throw new TypeError('a sink fault is null, { status } or { hangMs }');
+	if (mode.hangMs !== undefined) {
+		const hangMs = Number(mode.hangMs);
+		if (!Number.isFinite(hangMs) || hangMs < 0) throw new TypeError('sink fault hangMs must be a number >= 0');
+		return { hangMs };
+	}
+	const status = Number(mode.status);
+	if (!Number.isInteger(status) || status < 100 || status > 999) throw new TypeError('sink fault status must be an HTTP status code');
+	return { status };
+}
+
+/** The sink's counts for GET /sink/records: numbers only, expected = the employee records in the delivery log. */
+function sinkCounts(sink, sender) {
+	const expected = recordKeysOf([...sender.log.values()].map((e) => e.webhook));
+	const s = sink.summary(expected);
+	return {
+		ok: true,
+		records: s.records,
+		received: s.received,
+		applied: s.applied,
+		expected: expected.length,
+		missing: s.missing.length,
+		duplicated: s.duplicated.length,
+		redundantReceipts: s.redundantReceipts.length,
+	};
+}
+
+function firstHeader(value) {
+	const v = Array.isArray(value) ? value[0] : value;
+	return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** POST records one record when it is answered 200 (never when the client is gone); GET answers the counts. */
+function handleSink(ctx, res, record) {
+	if (record.method === 'GET') return ctx.send(res, record, 200, sinkCounts(ctx.sink, ctx.sender));
+	if (!isPlainObject(record.body)) return ctx.send(res, record, 400, { ok: false, message: MESSAGES.sinkBody });
+	const key = recordKeyOf(record.body);
+	if (key === null) return ctx.send(res, record, 400, { ok: false, message: MESSAGES.sinkKey });
+	if (res.destroyed || res.socket === null || res.socket.destroyed) {
+		record.response = { status: null, body: null, aborted: true };
+		return ctx.finish(record);
+	}
+	const applied = ctx.sink.accept(key, firstHeader(record.headers['idempotency-key']));
+	return ctx.send(res, record, 200, { ok: true, applied });
+}
+
+/** A sink fault: the record is refused (never recorded). */
+async function applySinkFault(ctx, req, res, record, fault) {
+	if (fault.status !== undefined) {
+		const message = `${http.STATUS_CODES[fault.status] || 'Status'} (sink fault)`;
+		return ctx.send(res, record, fault.status, { ok: false, message }, {}, { fault: true });
+	}
+	await ctx.sleep(fault.hangMs);
+	if (ctx.isClosed()) return undefined;
+	record.response = { status: null, body: null, dropped: true, fault: true };
+	req.socket.destroy();
+	return ctx.finish(record);
+}
+
+/** { options, url } from a POST /sandbox/sessions body, or { error }. */
+function sessionRequest(record) {
+	if (record.rawBody.length === 0) return { options: {} };
+	if (!isPlainObject(record.body)) return { error: 'The body must be a JSON object of session options' };
+	const unknown = Object.keys(record.body).filter((k) => !SESSION_REQUEST_KEYS.includes(k));
+	if (unknown.length > 0) return { error: `Unknown option(s): ${unknown.join(', ')} (allowed: ${SESSION_REQUEST_KEYS.join(', ')})` };
+	const { seed, url, ...options } = record.body;
+	if (seed !== undefined && typeof seed !== 'number' && typeof seed !== 'string') return { error: 'seed must be a number or a string' };
+	if (url !== undefined && !isHttpUrl(url)) return { error: 'url must be an http(s) URL' };
+	try {
+		checkSessionOptions({ adds: 25, updates: 0, batchSize: 10, eventType: 'sync.events.delta', connection: false, ...options });
+	} catch (error) {
+		return { error: error.message };
+	}
+	if (seed !== undefined) options.random = seededRandom(seed);
+	return { options, url };
+}
+
+function isHttpUrl(value) {
+	try {
+		return typeof value === 'string' && ['http:', 'https:'].includes(new URL(value).protocol);
+	} catch {
+		return false;
+	}
+}
+
+function sessionsRoute(ctx, res, record) {
+	const parsed = sessionRequest(record);
+	if (parsed.error) return ctx.fail(res, record, 400, parsed.error);
+	if (parsed.url !== undefined) ctx.sender.url = parsed.url;
+	if (!ctx.sender.url) return ctx.fail(res, record, 409, MESSAGES.noDeliveryUrl);
+	const webhooks = generateSession(parsed.options);
+	ctx.background(ctx.sender.deliver(webhooks));
+	const requestIds = webhooks.map((w) => w.requestId);
+	return ctx.send(res, record, 202, { syncSessionId: webhooks[0].syncSessionId, requestIds, webhooks: webhooks.length });
+}
+
+async function endOfDayRoute(ctx, res, record) {
+	if (!ctx.sender.url && ctx.sender.stats().fail > 0) return ctx.fail(res, record, 409, MESSAGES.noDeliveryUrl);
+	const summary = await ctx.background(ctx.sender.endOfDay());
+	if (summary === undefined) return ctx.fail(res, record, 500, 'The end-of-day re-send failed (see the sandbox log)');
+	return ctx.send(res, record, 200, summary);
+}
+
+function handleControl(ctx, res, record) {
+	if (record.path === '/sandbox/deliveries') {
+		return ctx.send(res, record, 200, { ...ctx.sender.stats(), deliveries: ctx.sender.deliveries() });
+	}
+	if (record.path === '/sandbox/end-of-day') return endOfDayRoute(ctx, res, record);
+	return sessionsRoute(ctx, res, record);
+}
+
+/** Reads the body into record.rawBody (up to MAX_BODY_BYTES) and parses it; resolves { tooLarge, mediaType, multipartError }. */
+async function readBody(req, record) {
+	const chunks = [];
+	let size = 0;
+	let tooLarge = false;
+	await new Promise((resolve, reject) => {
+		req.on('data', (chunk) => {
+			size += chunk.length;
+			if (size > MAX_BODY_BYTES) tooLarge = true;
+			else chunks.push(chunk);
+		});
+		req.on('end', resolve);
+		req.on('error', reject);
+	});
+	record.rawBody = Buffer.concat(chunks);
+	const mediaType = mediaTypeOf(req.headers);
+	let multipartError = null;
+	if (tooLarge) return { tooLarge, mediaType, multipartError };
+	if (mediaType === 'multipart/form-data') {
+		try {
+			record.parts = await parseMultipart(req.headers, record.rawBody);
+		} catch (error) {
+			multipartError = error;
+		}
+	} else if (record.rawBody.length > 0) {
+		try {
+			record.body = JSON.parse(record.rawBody.toString('utf8'));
+		} catch {
+			record.body = null;
+		}
+	}
+	return { tooLarge, mediaType, multipartError };
+}
+
+/** Runs background deliveries: kept in `all` (and `set`) until settled; a failure is kept as a message, never thrown. */
+function createBackground(errors) {
+	const all = new Set();
+	const run = (work, set) => {
+		const p = Promise.resolve()
+			.then(work)
+			.catch((error) => {
+				const message = (error && error.message) || String(error);
+				errors.push(message);
+				console.error(`sandbox background delivery failed: ${message}`);
+				return undefined;
+			});
+		all.add(p);
+		if (set) set.add(p);
+		p.then(() => {
+			all.delete(p);
+			if (set) set.delete(p);
+		});
+		return p;
+	};
+	const idle = async () => {
+		while (all.size > 0) await Promise.all([...all]);
+	};
+	return { run, idle };
+}
+
+/**
  * Starts a sandbox. Options: port (0 = random), host, credentials (merged over
  * SANDBOX_CREDENTIALS), onResponse(record) called after each answered or
- * dropped request (the CLI logs from it).
+ * dropped request (the CLI logs from it), deliverTo (the URL the sending side
+ * delivers webhooks to) and sender ({ concurrency, timeoutMs, agent, onAttempt }).
  */
-async function startSandbox({ port = 0, host = '127.0.0.1', credentials = SANDBOX_CREDENTIALS, onResponse } = {}) {
+async function startSandbox(options = {}) {
+	const { port = 0, host = '127.0.0.1', credentials = SANDBOX_CREDENTIALS, onResponse, deliverTo = null } = options;
 	const spec = loadSpec();
 	const creds = Object.freeze({ ...SANDBOX_CREDENTIALS, ...credentials });
 	const requests = [];
@@ -139,6 +398,12 @@ async function startSandbox({ port = 0, host = '127.0.0.1', credentials = SANDBO
 	const latency = Object.fromEntries(ROUTE_NAMES.map((r) => [r, 0]));
 	const timers = new Set();
 	let closed = false;
+	const sender = new TartanSender({ ...options.sender, url: deliverTo, appSecretKey: creds.appSecretKey });
+	const sink = createSink();
+	let sinkFault = null;
+	const pendingResends = new Set();
+	const backgroundErrors = [];
+	const background = createBackground(backgroundErrors);
 
 	const sleep = (ms) =>
 		ms > 0
@@ -196,8 +461,21 @@ async function startSandbox({ port = 0, host = '127.0.0.1', credentials = SANDBO
 		return userOk && passOk;
 	};
 
+	const ctx = {
+		send,
+		fail,
+		finish,
+		sleep,
+		sink,
+		sender,
+		background: (promise) => background.run(() => promise),
+		isClosed: () => closed,
+	};
+
 	const normal = (res, record, route, mediaType, multipartError) => {
 		if (route === 'other') return fail(res, record, 404, MESSAGES.notFound);
+		if (route === 'sink') return handleSink(ctx, res, record);
+		if (route === 'control') return handleControl(ctx, res, record);
 
 		if (route === 'callback' && mediaType !== 'application/json' && mediaType !== 'multipart/form-data') {
 			return fail(res, record, 415, MESSAGES.callbackMediaType);
@@ -215,10 +493,13 @@ async function startSandbox({ port = 0, host = '127.0.0.1', credentials = SANDBO
 			}
 			const result = route === 'resend' ? spec.resend.validate(record.body) : spec.callback.validateJson(record.body);
 			if (!result.ok) return fail(res, record, 400, result.message);
-			return send(res, record, 200, {
+			send(res, record, 200, {
 				success: true,
 				message: route === 'resend' ? spec.resend.successMessage : MESSAGES.callbackSuccess,
 			});
+			// Tartan answers first, then re-delivers the webhooks the body selects.
+			if (route === 'resend') background.run(() => sender.resend(record.body), pendingResends);
+			return undefined;
 		}
 
 		// multipart/form-data on the callback route
@@ -244,38 +525,12 @@ async function startSandbox({ port = 0, host = '127.0.0.1', credentials = SANDBO
 			response: null,
 		};
 		requests.push(record);
+		const fault = route === 'sink' ? sinkFault : null; // the fault set when the request arrived
 
-		// Read the whole body (draining, but not keeping, anything over the limit).
-		const chunks = [];
-		let size = 0;
-		let tooLarge = false;
-		await new Promise((resolve, reject) => {
-			req.on('data', (chunk) => {
-				size += chunk.length;
-				if (size > MAX_BODY_BYTES) tooLarge = true;
-				else chunks.push(chunk);
-			});
-			req.on('end', resolve);
-			req.on('error', reject);
-		});
-		record.rawBody = Buffer.concat(chunks);
-
-		const mediaType = mediaTypeOf(req.headers);
-		let multipartError = null;
-		if (!tooLarge) {
-			if (mediaType === 'multipart/form-data') {
-				try {
-					record.parts = await parseMultipart(req.headers, record.rawBody);
-				} catch (error) {
-					multipartError = error;
-				}
-			} else if (record.rawBody.length > 0) {
-				try {
-					record.body = JSON.parse(record.rawBody.toString('utf8'));
-				} catch {
-					record.body = null;
-				}
-			}
+		const { tooLarge, mediaType, multipartError } = await readBody(req, record);
+		if ((route === 'sink' || route === 'control') && !isLoopback(req.socket.remoteAddress)) {
+			fail(res, record, 403, MESSAGES.loopbackOnly);
+			return;
 		}
 
 		const step = scripts[route].length > 0 ? scripts[route].shift() : null;
@@ -295,11 +550,15 @@ async function startSandbox({ port = 0, host = '127.0.0.1', credentials = SANDBO
 			send(res, record, step.status, body, step.headers, { scripted: true });
 			return;
 		}
+		if (fault) {
+			await applySinkFault(ctx, req, res, record, fault);
+			return;
+		}
 		if (tooLarge) {
 			fail(res, record, 413, MESSAGES.tooLarge);
 			return;
 		}
-		normal(res, record, route, mediaType, multipartError);
+		await normal(res, record, route, mediaType, multipartError);
 	};
 
 	const server = http.createServer((req, res) => {
@@ -344,24 +603,49 @@ async function startSandbox({ port = 0, host = '127.0.0.1', credentials = SANDBO
 			if (!Number.isFinite(value) || value < 0) throw new TypeError('latency must be a number >= 0');
 			latency[route] = value;
 		},
+		sender,
+		sink,
+		pendingResends,
+		backgroundErrors,
+		/** null (off), { status } or { hangMs }: applies to every sink request while set. */
+		sinkFault(mode) {
+			sinkFault = normaliseSinkFault(mode);
+		},
+		/** Resolves when every background delivery (resends, sessions, end of day) has finished. */
+		idle: background.idle,
 		reset() {
 			requests.length = 0;
 			for (const r of ROUTE_NAMES) {
 				scripts[r].length = 0;
 				latency[r] = 0;
 			}
+			sink.reset();
+			sinkFault = null;
 		},
-		close() {
-			if (closed) return Promise.resolve();
+		async close() {
+			if (closed) return;
 			closed = true;
+			sender.close();
 			for (const t of timers) clearTimeout(t);
 			timers.clear();
-			return new Promise((resolve) => {
+			await new Promise((resolve) => {
 				server.close(() => resolve());
 				server.closeAllConnections();
 			});
+			await background.idle();
 		},
 	};
 }
 
-module.exports = { startSandbox, SANDBOX_CREDENTIALS, ROUTES, MAX_BODY_BYTES, MESSAGES };
+module.exports = {
+	startSandbox,
+	createSink,
+	isLoopback,
+	SANDBOX_CREDENTIALS,
+	ROUTES,
+	LOCAL_ROUTES,
+	ROUTE_NAMES,
+	SINK_PATH,
+	MAX_BODY_BYTES,
+	MESSAGES,
+};
