@@ -1,5 +1,7 @@
 /// <reference types="node" />
-import type { Agent } from 'http';
+
+/** An http.Agent or https.Agent (typed loosely: the n8n lint forbids importing node:http in declarations). */
+export type HttpAgent = object;
 
 /** What generateSession makes: one webhook as Tartan sends it. */
 export interface TartanWebhook {
@@ -113,7 +115,7 @@ export interface TartanSenderOptions {
 	/** Per attempt, then it counts as error 'timeout'. Default 30000. */
 	timeoutMs?: number;
 	/** http(s).Agent for the requests; default false (a new connection per attempt, no keep-alive). */
-	agent?: Agent | false;
+	agent?: HttpAgent | false;
 	/** Called after each attempt (never given the key; do not log the payload). */
 	onAttempt?: (webhook: TartanWebhook, attempt: DeliveryAttempt) => void;
 }
@@ -123,10 +125,10 @@ export declare class TartanSender {
 	url: string | null;
 	readonly concurrency: number;
 	readonly timeoutMs: number;
-	agent: Agent | false;
+	agent: HttpAgent | false;
 	onAttempt?: (webhook: TartanWebhook, attempt: DeliveryAttempt) => void;
 	readonly deliveryLog: DeliveryLog;
-	/** requestId -> entry, in first-delivery order. */
+	/** requestId -> entry; a webhook enters when its first attempt starts, so `log.size` = webhooks whose delivery has started. */
 	readonly log: Map<string, DeliveryLogEntry>;
 	/** One attempt per webhook (kind 'initial' unless given); 2xx = success. */
 	deliver(webhooks: Iterable<TartanWebhook>, options?: { kind?: DeliveryKind }): Promise<DeliverySummary>;

@@ -334,8 +334,9 @@ function selectWebhooks(entries, body) {
 const isSuccess = (attempt) => typeof attempt.status === 'number' && attempt.status >= 200 && attempt.status < 300;
 
 /**
- * requestId -> { webhook, attempts, status }. A webhook enters on its first
- * delivery as 'pending'; each finished attempt sets `status` to its outcome
+ * requestId -> { webhook, attempts, status }. A webhook enters when its first
+ * attempt starts, as 'pending' (so the log's size is the number of webhooks
+ * whose delivery has started); each finished attempt sets `status` to its outcome
  * ('success' for a 2xx, 'fail' for anything else), so `status` is the outcome
  * of the attempt that finished last.
  */
@@ -478,7 +479,6 @@ class TartanSender {
 		if (list.length === 0) return { attempted: 0, succeeded: 0, failed: 0 };
 		if (this.#closed) throw new Error('the sender is closed');
 		if (!this.url) throw new Error('no delivery URL: set sender.url (startSandbox({ deliverTo }), --deliver-to)');
-		for (const webhook of list) this.deliveryLog.add(webhook);
 		const outcomes = await Promise.all(list.map((webhook) => this.#limit(() => this.#attempt(webhook, kind))));
 		const succeeded = outcomes.filter(Boolean).length;
 		return { attempted: list.length, succeeded, failed: list.length - succeeded };
@@ -486,6 +486,7 @@ class TartanSender {
 
 	async #attempt(webhook, kind) {
 		if (this.#closed) return false;
+		this.deliveryLog.add(webhook); // a webhook enters the log when its first attempt starts
 		const at = Date.now();
 		const started = process.hrtime.bigint();
 		const outcome = await postOnce(this.url, webhook.bytes, sign(this.#appSecretKey, webhook.bytes), {
