@@ -12,6 +12,37 @@ export interface HmacReceiver {
 }
 export declare function startHmacReceiver(appSecretKey: string): Promise<HmacReceiver>;
 
+/** What the scripted receiver does with a verified delivery. */
+export type ReceiverAction = number | { status: number; delayMs?: number } | 'hang' | 'reset';
+
+export interface ReceivedDelivery {
+	raw: Buffer;
+	/** The tartan-signature header as received. */
+	signature: string;
+	/** The signature matched HMAC-SHA256(app key, raw). */
+	verified: boolean;
+	json: Record<string, unknown> | null;
+	requestId: unknown;
+	webhookCounter: unknown;
+	/** What the receiver did (401 when not verified). */
+	action?: ReceiverAction;
+}
+
+export interface ScriptedReceiver {
+	url: string;
+	received: ReceivedDelivery[];
+	/** Decides the answer to each verified delivery; may be replaced at any time. */
+	respond: (delivery: ReceivedDelivery) => ReceiverAction | Promise<ReceiverAction>;
+	stats: { inFlight: number; maxInFlight: number };
+	close(): Promise<void>;
+}
+export declare function startScriptedReceiver(
+	appSecretKey: string,
+	respond?: (delivery: ReceivedDelivery) => ReceiverAction | Promise<ReceiverAction>,
+): Promise<ScriptedReceiver>;
+/** http://127.0.0.1:<a port just released>/webhook */
+export declare function closedPortUrl(): Promise<string>;
+
 export interface ScriptRun {
 	code: number | null;
 	stdout: string;
@@ -25,7 +56,8 @@ export interface RunningCli {
 	output(): string;
 	stop(): Promise<{ code: number | null; signal: string | null; output: string }>;
 }
-export declare function startCli(): Promise<RunningCli>;
+/** `node cli.js ...args` with SANDBOX_PORT=0; TARTAN_WEBHOOK_URL removed unless given in env. */
+export declare function startCli(args?: string[], env?: Record<string, string>): Promise<RunningCli>;
 
 export declare function tamperedOpenapiCopy(mutate: (file: string, text: string) => string): {
 	dir: string;

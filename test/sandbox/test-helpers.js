@@ -62,6 +62,71 @@ async function startHmacReceiver(appSecretKey) {
 	};
 }
 
+/**
+ * A webhook receiver for the sender tests. It verifies tartan-signature on
+ * every delivery (HMAC-SHA256 of the raw bytes with the app key, constant-time
+ * compare; 401 when it does not match) and answers what `receiver.respond(d)`
+ * returns for a verified delivery d: a status, { status, delayMs }, 'hang'
+ * (no answer; the socket stays open until the sender gives up or close()),
+ * or 'reset' (the socket is destroyed). It counts requests in flight.
+ */
+async function startScriptedReceiver(appSecretKey, respond = () => 200) {
+	const received = [];
+	const stats = { inFlight: 0, maxInFlight: 0 };
+	const receiver = { respond, received, stats };
+	const server = http.createServer((req, res) => {
+		stats.inFlight += 1;
+		stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+		res.once('close', () => (stats.inFlight -= 1));
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => void answer(receiver, req, res, Buffer.concat(chunks), appSecretKey));
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	receiver.url = `http://127.0.0.1:${server.address().port}/webhook`;
+	receiver.close = () =>
+		new Promise((resolve) => {
+			server.close(() => resolve());
+			server.closeAllConnections();
+		});
+	return receiver;
+}
+
+async function answer(receiver, req, res, raw, appSecretKey) {
+	const expected = crypto.createHmac('sha256', Buffer.from(appSecretKey, 'utf8')).update(raw).digest('hex');
+	const signature = String(req.headers['tartan-signature'] || '');
+	const verified = signature.length === expected.length && crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+	let json = null;
+	try {
+		json = JSON.parse(raw.toString('utf8'));
+	} catch {
+		json = null;
+	}
+	const delivery = { raw, signature, verified, json, requestId: json && json.requestId, webhookCounter: json && json.webhookCounter };
+	receiver.received.push(delivery);
+	const action = verified ? await receiver.respond(delivery) : 401;
+	delivery.action = action;
+	if (action === 'hang') return;
+	if (action === 'reset') {
+		req.socket.destroy();
+		return;
+	}
+	const { status, delayMs = 0 } = typeof action === 'number' ? { status: action } : action;
+	if (delayMs > 0) await delay(delayMs);
+	if (res.destroyed) return;
+	res.writeHead(status, { 'content-type': 'application/json' });
+	res.end(JSON.stringify({ verified }));
+}
+
+/** A URL on which nothing listens (a port just released), for "connection refused". */
+async function closedPortUrl() {
+	const server = http.createServer();
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address();
+	await new Promise((resolve) => server.close(resolve));
+	return `http://127.0.0.1:${port}/webhook`;
+}
+
 function envWithout(names, extra) {
 	const env = { ...process.env, ...extra };
 	for (const n of names) if (!(extra && n in extra)) delete env[n];
@@ -84,11 +149,11 @@ function runScript(script, args = [], env = {}) {
 	});
 }
 
-/** Starts `node cli.js` on a random port; resolves once it printed its URL. */
-function startCli() {
+/** Starts `node cli.js [args]` on a random port (TARTAN_WEBHOOK_URL unset unless in env); resolves once it printed its URL. */
+function startCli(args = [], env = {}) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(SANDBOX_DIR, 'cli.js')], {
-			env: envWithout([], { SANDBOX_PORT: '0' }),
+		const child = spawn(process.execPath, [path.join(SANDBOX_DIR, 'cli.js'), ...args], {
+			env: envWithout(['TARTAN_WEBHOOK_URL'], { SANDBOX_PORT: '0', ...env }),
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		let output = '';
@@ -136,6 +201,8 @@ module.exports = {
 	delay,
 	pythonHmacHex,
 	startHmacReceiver,
+	startScriptedReceiver,
+	closedPortUrl,
 	runScript,
 	startCli,
 	tamperedOpenapiCopy,
