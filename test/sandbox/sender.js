@@ -500,7 +500,14 @@ class TartanSender {
 		});
 		const attempt = { at, kind, ...outcome, ms: Number((process.hrtime.bigint() - started) / 1000000n) };
 		this.deliveryLog.record(webhook.requestId, attempt);
-		if (typeof this.onAttempt === 'function') this.onAttempt(webhook, attempt);
+		if (typeof this.onAttempt === 'function') {
+			try {
+				this.onAttempt(webhook, attempt);
+			} catch (error) {
+				// A logging hook must not break delivery; surface it on stderr (no payload).
+				console.error('sender onAttempt hook failed:', error && error.message);
+			}
+		}
 		return isSuccess(attempt);
 	}
 
