@@ -8,14 +8,16 @@ import {
 } from 'n8n-workflow';
 
 import { retriesOption, tartanRequest } from '../shared/transport';
-import { failedItem } from '../shared/itemErrors';
+import { failedItem, inItem, runsAsTool } from '../shared/itemErrors';
 import {
+	CUSTOM_API_CALL,
 	SEARCH_TYPES_WITH_IDS,
 	ResendValidationError,
 	buildResendBody,
 	fieldProperties,
 	OPERATION_SUBTITLE,
 	operationProperty,
+	resourceProperty,
 	searchTypeOf,
 	type FieldName,
 } from './searchTypes';
@@ -24,7 +26,7 @@ export class TartanResend implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Tartan Resend',
 		name: 'tartanResend',
-		icon: { light: 'file:../../icons/tartan.svg', dark: 'file:../../icons/tartan.dark.svg' },
+		icon: { light: 'file:../../icons/tartan-resend.svg', dark: 'file:../../icons/tartan-resend.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: OPERATION_SUBTITLE,
@@ -36,6 +38,7 @@ export class TartanResend implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'tartanApi', required: true }],
 		properties: [
+			resourceProperty,
 			operationProperty,
 			...fieldProperties,
 			{
@@ -67,7 +70,10 @@ export class TartanResend implements INodeType {
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
-				const searchType = this.getNodeParameter('operation', itemIndex) as string;
+				// n8n's "Custom API Call" entry, picked as the resource, hides the operation
+				const resource = this.getNodeParameter('resource', itemIndex, 'webhook') as string;
+				const searchType =
+					resource === CUSTOM_API_CALL ? CUSTOM_API_CALL : (this.getNodeParameter('operation', itemIndex) as string);
 				const options = this.getNodeParameter('options', itemIndex, {}) as {
 					allowNonUuidIds?: boolean;
 					retries?: number;
@@ -84,8 +90,13 @@ export class TartanResend implements INodeType {
 				} catch (error) {
 					throw new NodeOperationError(
 						this.getNode(),
-						error instanceof ResendValidationError ? `Invalid ${error.message} in item ${itemIndex + 1}` : (error as Error),
-						{ itemIndex, description: 'Nothing was sent to Tartan. Correct the field and run the node again.' },
+						error instanceof ResendValidationError ? `${error.message}${inItem(this, itemIndex)}` : (error as Error),
+						{
+							itemIndex,
+							description: runsAsTool(this)
+								? 'Nothing was sent to Tartan. Call the tool again with a corrected value.'
+								: 'Nothing was sent to Tartan. Correct the field and run the node again.',
+						},
 					);
 				}
 

@@ -195,8 +195,8 @@ export const SEARCH_TYPES = [
 
 export type SearchType = (typeof SEARCH_TYPES)[number]['value'];
 
-/** The value n8n gives the operation when a user picks its injected "Custom API Call" entry. */
-const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+/** The value n8n gives the resource or operation when a user picks its injected "Custom API Call" entry. */
+export const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 export const SEARCH_TYPE_VALUES = SEARCH_TYPES.map((t) => t.value) as SearchType[];
 
 export function searchTypeOf(value: string) {
@@ -205,12 +205,31 @@ export function searchTypeOf(value: string) {
 
 // ---------------------------------------------------------------- UI
 
+/** The one resource: n8n writes an AI tool's automatic description from a `resource`'s operation action. */
+export const RESOURCE = 'webhook';
+
+/**
+ * The resource selector, with a single value. With it, n8n's automatic tool
+ * description is the chosen operation's action ("Resend a webhook by request
+ * ID in Tartan Resend") instead of the node's description for every
+ * operation; n8n appends its "Custom API Call" entry here too.
+ */
+export const resourceProperty: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: [{ name: 'Webhook', value: RESOURCE, description: 'Webhooks Tartan sent, or failed to send, to your endpoint' }],
+	default: RESOURCE,
+};
+
 /** The operation selector: one option per search type. */
 export const operationProperty: INodeProperties = {
 	displayName: 'Find Webhooks',
 	name: 'operation',
 	type: 'options',
 	noDataExpression: true,
+	displayOptions: { show: { resource: [RESOURCE] } },
 	options: SEARCH_TYPES.map(({ name, value, action, description }) => ({ name, value, action, description })),
 	default: 'sync_session',
 };
@@ -226,7 +245,7 @@ export const fieldProperties: INodeProperties[] = (Object.keys(FIELDS) as FieldN
 	name,
 	required: true,
 	displayOptions: {
-		show: { operation: SEARCH_TYPES.filter((t) => (t.fields as readonly FieldName[]).includes(name)).map((t) => t.value) },
+		show: { resource: [RESOURCE], operation: SEARCH_TYPES.filter((t) => (t.fields as readonly FieldName[]).includes(name)).map((t) => t.value) },
 	},
 }));
 

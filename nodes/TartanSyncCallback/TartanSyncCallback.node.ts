@@ -11,7 +11,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { continuesAfterFailure, failedItem } from '../shared/itemErrors';
+import { continuesAfterFailure, failedItem, inItem, runsAsTool } from '../shared/itemErrors';
 import { encodeMultipart, type MultipartPart } from '../shared/multipart';
 import { retriesOption, tartanRequest, type TartanCredentialType } from '../shared/transport';
 import { checkBearerCredential, checkUsernamePasswordCredential } from './credentialChecks';
@@ -36,7 +36,7 @@ export class TartanSyncCallback implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Tartan Sync Callback',
 		name: 'tartanSyncCallback',
-		icon: { light: 'file:../../icons/tartan.svg', dark: 'file:../../icons/tartan.dark.svg' },
+		icon: { light: 'file:../../icons/tartan-sync-callback.svg', dark: 'file:../../icons/tartan-sync-callback.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["authentication"] === "usernamePassword" ? "multipart/form-data" : "JSON" }}',
@@ -72,7 +72,7 @@ export class TartanSyncCallback implements INodeType {
 						description: 'Sends a JSON body with Authorization: Bearer',
 					},
 					{
-						name: 'Username & Password, Multipart/form-Data',
+						name: 'Username and Password, Multipart Form Data',
 						value: 'usernamePassword',
 						description: 'Sends multipart/form-data with username and password headers; can attach files',
 					},
@@ -290,8 +290,13 @@ async function sendItem(
 	} catch (error) {
 		throw new NodeOperationError(
 			context.getNode(),
-			error instanceof EmployeeValidationError ? `Invalid ${error.message} in item ${itemIndex + 1}` : (error as Error),
-			{ itemIndex, description: 'Nothing was sent to Tartan for this item.' },
+			error instanceof EmployeeValidationError ? `${error.message}${inItem(context, itemIndex)}` : (error as Error),
+			{
+				itemIndex,
+				description: runsAsTool(context)
+					? 'Nothing was sent to Tartan. Call the tool again with a corrected value.'
+					: 'Nothing was sent to Tartan for this item.',
+			},
 		);
 	}
 
@@ -315,7 +320,7 @@ async function sendItem(
 	for (const attachment of attachments) {
 		const property = (attachment.binaryProperty ?? '').trim();
 		if (property === '') {
-			throw new NodeOperationError(context.getNode(), `An attachment of item ${itemIndex + 1} has no input binary field`, { itemIndex });
+			throw new NodeOperationError(context.getNode(), `An attachment${runsAsTool(context) ? '' : ` of item ${itemIndex + 1}`} has no input binary field`, { itemIndex });
 		}
 		const binary = context.helpers.assertBinaryData(itemIndex, property);
 		parts.push({

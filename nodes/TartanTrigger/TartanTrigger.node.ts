@@ -108,7 +108,7 @@ export class TartanTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Tartan Trigger',
 		name: 'tartanTrigger',
-		icon: { light: 'file:../../icons/tartan.svg', dark: 'file:../../icons/tartan.dark.svg' },
+		icon: { light: 'file:../../icons/tartan-trigger.svg', dark: 'file:../../icons/tartan-trigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ ($parameter["events"] || []).includes("*") ? "All events" : ($parameter["events"] || []).join(", ") }}',
@@ -118,10 +118,10 @@ export class TartanTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'tartanWebhookSigningApi', required: true, testedBy: 'tartanSigningKeyTest' }],
 		triggerPanel: {
-			header: 'Send a signed Tartan webhook to the Test URL',
+			header: 'Send a test event from the Tartan Console to the Test URL',
 			executionsHelp: {
 				inactive:
-					"While you build, click 'Listen for test event' and have Tartan send a webhook to the Test URL (or, with the local sandbox, run: npm run send-event -- sync.events.employee.add with TARTAN_WEBHOOK_URL set to the Test URL). Then set the Production URL in the Tartan Console and publish the workflow.",
+					"Click 'Listen for test event', then send a test event to the Test URL: in the Tartan Console, set the Test URL as your webhook URL and send a test event (or ask your Tartan SPOC to). Once it arrives, set the Production URL there instead and publish the workflow.",
 				active:
 					'The workflow runs for every signed webhook Tartan sends to the Production URL. Its executions are listed under Executions.',
 			},
@@ -150,7 +150,9 @@ export class TartanTrigger implements INodeType {
 				default: '',
 			},
 			{
-				displayName: 'Events',
+				// Not "Events": n8n's node panel turns a trigger with an "Events" list into
+				// one action per event and shows the node as "Tartan", not "Tartan Trigger".
+				displayName: 'Event Types',
 				name: 'events',
 				type: 'multiOptions',
 				options: [
@@ -168,7 +170,7 @@ export class TartanTrigger implements INodeType {
 				default: '',
 				placeholder: 'e.g. sync.events.employee.delete',
 				description:
-					'Event names Tartan adds later, separated by commas. Used together with the events selected above.',
+					'Event names Tartan adds later, separated by commas. Used together with the event types selected above.',
 			},
 			{
 				displayName: 'Output',
@@ -209,7 +211,7 @@ export class TartanTrigger implements INodeType {
 				],
 				default: 'whenFinished',
 				description:
-					'When Tartan gets its answer. With When the Workflow Finishes, write to your systems with an idempotency key ({{ $json.deliveryKey }}) so a re-sent webhook is applied once.',
+					"When Tartan gets its answer. With When the Workflow Finishes, write to your systems with each item's deliveryKey as the idempotency key, so a re-sent webhook is applied once.",
 			},
 			{
 				displayName: 'Options',

@@ -22,7 +22,7 @@ export const connectionProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://dev.tartanhq.com',
 		description:
-			'Optional. Overrides Environment: the address of a private Tartan deployment, or of the local sandbox (npm run sandbox).',
+			'Optional. Overrides Environment: the address of a private Tartan deployment or of a test server that stands in for Tartan.',
 	},
 ];
 

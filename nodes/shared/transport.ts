@@ -11,6 +11,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { runsAsTool } from './itemErrors';
 import { tartanBaseUrl } from './tartanConnection';
 import { isPlainObject } from './values';
 
@@ -266,8 +267,10 @@ export async function tartanRequest(this: IExecuteFunctions, call: TartanCall): 
 			message = `Tartan did not accept the "${credentialName}" credential (${status})${said}`;
 			description = `Check the credential's secret and its Environment / Base URL (requests go to ${baseURL}).`;
 		} else if (status === 400) {
-			message = `Tartan rejected item ${itemIndex + 1} as invalid (400)${said}`;
-			description = 'Tartan validated the request and refused it; correct the fields of this item.';
+			message = `Tartan rejected ${runsAsTool(this) ? 'the request' : `item ${itemIndex + 1}`} as invalid (400)${said}`;
+			description = runsAsTool(this)
+				? 'Tartan validated the request and refused it; correct the arguments and call the tool again.'
+				: 'Tartan validated the request and refused it; correct the fields of this item.';
 		} else if (status === 429) {
 			message = `Tartan is limiting requests (429)${said}${afterTries}`;
 			description = 'Try again later, lower the node\'s concurrency, or raise its retries.';

@@ -4,7 +4,7 @@
  * which validates every body against the seed's OpenAPI document.
  */
 import { randomBytes } from 'crypto';
-import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
+import { NodeApiError, NodeHelpers, NodeOperationError, type IDataObject, type INode, type INodeType } from 'n8n-workflow';
 
 import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../sandbox/server';
 import { runNode } from '../harness/runNode';
@@ -124,7 +124,7 @@ it('refuses an invalid field before any request, naming the field and the item',
 	const result = await run({ operation: 'sync_session_counter', syncSessionId: PARAMS.syncSessionId, webhookCounter: '0' });
 	expect(result.error).toBeInstanceOf(NodeOperationError);
 	expect(result.error!.message).toBe(
-		'Invalid "Webhook Counters" (webhookCounter) must be whole numbers of 1 or more, e.g. 1, 2, 5 in item 1',
+		'"Webhook Counters" (webhookCounter) must be whole numbers of 1 or more, e.g. 1, 2, 5 in item 1',
 	);
 	expect(sandbox.requests).toHaveLength(0);
 });
@@ -217,7 +217,7 @@ describe('faults', () => {
 		expect(result.items).toHaveLength(3);
 		expect(result.items[0]).toEqual({ json: { success: true, message: 'Webhook resend triggered successfully.' }, pairedItem: { item: 0 } });
 		expect(result.items[1].pairedItem).toEqual({ item: 1 });
-		expect(result.items[1].json.error).toMatch(/^Invalid "Client Org ID" \(clientOrgId\) must be a UUID.* in item 2$/);
+		expect(result.items[1].json.error).toMatch(/^"Client Org ID" \(clientOrgId\) must be a UUID.* in item 2$/);
 		expect(result.items[2].pairedItem).toEqual({ item: 2 });
 		expect(result.items[2].json.success).toBe(true);
 		expect(sandbox.requestsFor('resend')).toHaveLength(2);
@@ -253,5 +253,57 @@ describe('the Tartan API credential test', () => {
 		});
 		expect(result.status).toBe('Error');
 		expect(sandbox.requests.every((r) => r.method === 'GET')).toBe(true);
+	});
+});
+
+describe('as an AI Agent tool', () => {
+	/** The `tartanResendTool` variant n8n generates from `usableAsTool`. */
+	function toolType() {
+		const nodeType = new TartanResend();
+		nodeType.description = { ...nodeType.description, name: 'tartanResendTool' };
+		return nodeType;
+	}
+
+	it('the automatic tool description is the chosen operation\'s own action', () => {
+		const { description } = new TartanResend();
+		const texts = SEARCH_TYPES.map((t) =>
+			NodeHelpers.getToolDescriptionForNode(
+				{ parameters: { descriptionType: 'auto', resource: 'webhook', operation: t.value } } as unknown as INode,
+				{ description } as INodeType,
+			),
+		);
+		expect(texts).toEqual(SEARCH_TYPES.map((t) => `${t.action} in Tartan Resend`));
+		expect(new Set(texts).size).toBe(SEARCH_TYPES.length);
+	});
+
+	it('a refusal by Tartan (401) goes back to the model, with a warning hint on the run; no "in item"', async () => {
+		const result = await run(
+			{ operation: 'request_id', requestId: PARAMS.requestId },
+			{ nodeType: toolType(), credentials: credentials('wrong-key') },
+		);
+		expect(result.status).toBe('success');
+		expect(result.items).toHaveLength(1);
+		expect(result.items[0].json.error).toMatch(/^Tartan did not accept the "Tartan API" credential \(401\)/);
+		expect(JSON.stringify(result.items[0].json)).not.toMatch(/in item/);
+		expect(result.taskData?.hints).toEqual([
+			expect.objectContaining({ type: 'warning', message: expect.stringMatching(/Tartan refused this tool call \(401\)/) }),
+		]);
+	});
+
+	it('an invalid argument names the field, without an item number, and says to call again', async () => {
+		const result = await run({ operation: 'request_id', requestId: 'not-a-uuid' }, { nodeType: toolType() });
+		expect(result.items[0].json).toEqual({
+			error: expect.stringMatching(/^"Request ID" \(requestId\) must be a UUID.*Allow Non-UUID IDs$/),
+			hint: 'Nothing was sent to Tartan. Call the tool again with a corrected value.',
+		});
+		expect(sandbox.requests).toHaveLength(0);
+	});
+});
+
+describe("n8n's Custom API Call entry", () => {
+	it('picked as the resource, the node refuses and points to the HTTP Request node', async () => {
+		const result = await run({ resource: '__CUSTOM_API_CALL__' });
+		expect(result.error?.message).toMatch(/HTTP Request node with the predefined credential type "Tartan API"/);
+		expect(sandbox.requests).toHaveLength(0);
 	});
 });

@@ -79,7 +79,7 @@ describe('JSON with the bearer token', () => {
 			{ items: [{ json: { name: 'A', email: 'a@example.com' } }, { json: { name: 'B', email: 'b-at-example' } }] },
 		);
 		expect(result.error).toBeInstanceOf(NodeOperationError);
-		expect(result.error!.message).toBe('Invalid "email" must be an email address, e.g. name@example.com in item 2');
+		expect(result.error!.message).toBe('"email" must be an email address, e.g. name@example.com in item 2');
 		// Item 1 was valid and sent before item 2 failed; nothing of item 2 reached Tartan.
 		expect(sandbox.requests.map((r) => (r.body as IDataObject).name)).toEqual(['A']);
 	});
@@ -216,7 +216,7 @@ describe('many items', () => {
 		);
 		expect(result.items).toHaveLength(4);
 		expect(result.items[2]).toEqual({
-			json: { error: 'Invalid "name" must not be empty in item 3' },
+			json: { error: '"name" must not be empty in item 3' },
 			error: expect.objectContaining({ description: 'Nothing was sent to Tartan for this item.' }),
 			pairedItem: { item: 2 },
 		});

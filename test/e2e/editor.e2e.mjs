@@ -26,7 +26,9 @@ const DOCS_SCREENSHOTS = path.join(PACKAGE_ROOT, 'docs', 'screenshots');
 const RESULTS = process.env.EDITOR_E2E_RESULTS || path.join(PACKAGE_ROOT, 'test-results', 'editor');
 const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
 const SANDBOX_SERVER = path.join(PACKAGE_ROOT, 'test', 'sandbox', 'server.js');
-const ICONS = { light: path.join(PACKAGE_ROOT, 'dist', 'icons', 'tartan.svg'), dark: path.join(PACKAGE_ROOT, 'dist', 'icons', 'tartan.dark.svg') };
+/** Each node's own icon file (dist/icons/<base>.svg, <base>.dark.svg), by the name the node panel lists. */
+const NODE_ICONS = { 'Tartan Trigger': 'tartan-trigger', 'Tartan Resend': 'tartan-resend', 'Tartan Sync Callback': 'tartan-sync-callback' };
+const iconFile = (row, theme) => `${NODE_ICONS[row]}${theme === 'dark' ? '.dark' : ''}.svg`;
 
 /** README "Tartan Resend" table: operation name -> its fields (labels), in the table's order. */
 const RESEND_OPERATIONS = [
@@ -222,28 +224,28 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 			{ message: 'three Tartan rows with loaded icons' },
 		);
 		const tartan = rows.filter((row) => /^Tartan/.test(row.name));
-		// n8n lists a trigger-only app by its app name: "Tartan Trigger" appears as "Tartan"
+		// Listed by their full names: the trigger has no "Events" list for n8n to turn
+		// into actions (which would list it as "Tartan", an app name, like Cal.com Trigger)
 		const names = tartan.map((row) => row.name).sort();
 		assert.equal(tartan.length, 3, `rows: ${JSON.stringify(rows)}`);
-		assert.ok(names.includes('Tartan Resend') && names.includes('Tartan Sync Callback'), names.join(', '));
-		assert.ok(names.includes('Tartan') || names.includes('Tartan Trigger'), names.join(', '));
+		assert.deepEqual(names, ['Tartan Resend', 'Tartan Sync Callback', 'Tartan Trigger']);
 
-		const file = theme === 'dark' ? 'tartan.dark.svg' : 'tartan.svg';
 		for (const row of tartan) {
 			assert.ok(row.icon, `${row.name} has no icon image`);
-			assert.equal(row.icon.src, `/icons/${n8n.packageName}/dist/icons/${file}`, `${row.name} icon (${theme})`);
+			assert.equal(row.icon.src, `/icons/${n8n.packageName}/dist/icons/${iconFile(row.name, theme)}`, `${row.name} icon (${theme})`);
 			assert.ok(row.icon.loaded && row.icon.width > 0, `${row.name} icon did not load: ${JSON.stringify(row.icon)}`);
+			// What n8n serves there is the package's SVG, byte for byte
+			const res = await editor.page.request.get(`${n8n.url}${row.icon.src}`);
+			assert.equal(res.status(), 200);
+			assert.match(res.headers()['content-type'] ?? '', /image\/svg\+xml/);
+			assert.equal((await res.body()).toString('utf8'), fs.readFileSync(path.join(PACKAGE_ROOT, 'dist', 'icons', iconFile(row.name, theme)), 'utf8'));
 		}
-		// What n8n serves there is the package's SVG, byte for byte
-		const res = await editor.page.request.get(`${n8n.url}${tartan[0].icon.src}`);
-		assert.equal(res.status(), 200);
-		assert.match(res.headers()['content-type'] ?? '', /image\/svg\+xml/);
-		assert.equal((await res.body()).toString('utf8'), fs.readFileSync(ICONS[theme], 'utf8'));
+		assert.equal(new Set(tartan.map((row) => row.icon.src)).size, 3, 'three different icons');
 		return tartan;
 	}
 
 	test(
-		'node creator: searching "Tartan" lists the three nodes with the package icon (light theme)',
+		'node creator: searching "Tartan" lists Tartan Trigger, Tartan Resend and Tartan Sync Callback, each with its own icon (light theme)',
 		step('node-creator-light', async () => {
 			await checkNodeCreator('light');
 			await editor.screenshot('node-creator', { docs: true });
@@ -251,7 +253,7 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 	);
 
 	test(
-		'node creator: the dark theme shows the dark icon',
+		'node creator: the dark theme shows each node\'s dark icon',
 		step('node-creator-dark', async () => {
 			try {
 				await editor.setTheme('dark');
@@ -268,14 +270,8 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 		step('trigger', async () => {
 			await editor.newWorkflow();
 			await editor.searchNodes('Tartan');
-			const triggerRow = (await editor.nodeCreatorItems()).find((row) => /^Tartan( Trigger)?$/.test(row.name));
-			await editor.clickNodeCreatorItem(triggerRow.name);
-			// The trigger's detail view offers one trigger action per event option
-			const creator = editor.byId('node-creator');
-			await waitFor(async () => squash(await creator.innerText()).includes('Tartan Trigger'), { message: 'Tartan Trigger details' });
-			const details = squash(await creator.innerText());
-			for (const action of ['On all events', 'On employee added', 'On employee updated']) assert.ok(details.includes(action), `"${action}" in ${details}`);
-			await creator.getByText('On all events', { exact: true }).click();
+			// A trigger without event actions: clicking its row adds it at once
+			await editor.clickNodeCreatorItem('Tartan Trigger');
 			await editor.waitForNdv('Tartan Trigger');
 
 			// Webhook URLs (collapsed until clicked)
@@ -304,8 +300,8 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 			assert.match(setup, /Production URL/);
 			assert.match(setup, /Test URL/);
 
-			// Events: all known events and "All Events" (selected), plus Other Event Names
-			assert.equal(await editor.paramLabel('events'), 'Events');
+			// Event Types: all known events and "All Events" (selected), plus Other Event Names
+			assert.equal(await editor.paramLabel('events'), 'Event Types');
 			const eventNames = property('tartanTrigger', 'events').options.map((o) => o.name);
 			assert.deepEqual(await editor.optionNames('events'), eventNames);
 			assert.ok(eventNames.includes('All Events') && eventNames.length >= 6, eventNames.join(', '));
@@ -332,6 +328,12 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 			assert.match(options[0].text, /Tartan Webhook Signing Key API/);
 			await editor.credentialSelect().click(); // close
 			await ndv.getByTestId('radio-button-test').click();
+			// The trigger panel: how to get a test event, with nothing but the Tartan Console
+			const panel = nodeType('tartanTrigger').triggerPanel;
+			const ndvText = squash(await ndv.innerText());
+			assert.ok(ndvText.includes(squash(panel.header)), `trigger panel header in ${ndvText}`);
+			assert.ok(ndvText.includes(squash(panel.executionsHelp.inactive)), `trigger panel help in ${ndvText}`);
+			assert.doesNotMatch(ndvText, /npm run|send-event|sandbox/);
 			await editor.screenshot('tartan-trigger', { docs: true });
 			await editor.closeNdv();
 		}),
@@ -360,6 +362,10 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 			await editor.closeNdv();
 			await editor.openNode('Tartan Resend');
 
+			// One resource, so that an AI tool's automatic description is its operation's own
+			assert.equal(await editor.paramLabel('resource'), 'Resource');
+			assert.equal(await editor.optionValue('resource'), 'Webhook');
+			assert.deepEqual(await editor.optionNames('resource'), ['Webhook', N8N_CUSTOM_API_CALL]);
 			assert.equal(await editor.paramLabel('operation'), 'Find Webhooks');
 			// The dropdown, open at its top, for the docs
 			await editor.param('operation').click();
@@ -471,6 +477,7 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 			const selector = modal.getByTestId('node-auth-type-selector');
 			await selector.waitFor();
 			const authOptions = property('tartanSyncCallback', 'authentication').options.map((o) => o.name);
+			assert.deepEqual(authOptions, ['Bearer Token, JSON Body', 'Username and Password, Multipart Form Data']);
 			for (const name of authOptions) assert.ok(squash(await selector.innerText()).includes(name), `"Connect using" offers ${name}`);
 			const header = async () => squash(await modal.locator('.el-dialog__header').innerText());
 			await selector.getByText(authOptions[1], { exact: true }).click();
