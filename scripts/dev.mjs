@@ -318,6 +318,8 @@ async function setUp(runtime, sandbox) {
 		}
 	}
 	if (info.trigger?.active) await webhooks.waitForWebhook(info.trigger.webhookPath).catch(() => {});
+	// The sandbox delivers its sync sessions, end-of-day and resends to the trigger's Production URL
+	if (info.trigger) sandbox.sender.url = info.trigger.productionUrl;
 	return info;
 }
 
@@ -359,6 +361,12 @@ function banner(runtime, sandbox, info) {
 		lines.push('      Fire a signed test event at it, then open the workflow\'s "Executions" tab:');
 		lines.push(`        TARTAN_WEBHOOK_URL=${info.trigger.productionUrl} npm run send-event -- sync.events.employee.add`);
 		lines.push(`      (To watch it in the canvas: click "Execute workflow", then send to the Test URL ${info.trigger.testUrl})`);
+		lines.push('      The whole loop, as Tartan runs it (the sandbox sends to that URL; "your HR system" is its sink):');
+		lines.push(`        curl -X POST ${sandbox.url}/sandbox/sessions -d '{"adds":25,"updates":5}'   # a sync session, signed deliveries`);
+		lines.push(`        curl ${sandbox.url}/sink/records                                       # records applied, missing, duplicated`);
+		lines.push(`        curl ${sandbox.url}/sandbox/deliveries                                 # Tartan's delivery log (success / fail)`);
+		lines.push(`        curl -X POST ${sandbox.url}/sandbox/end-of-day                         # Tartan re-sends what failed`);
+		lines.push('      Stop the workflow or make a step fail to see failures; "nightly webhook reconciliation" (Execute workflow) re-sends them too.');
 	}
 	lines.push('   3. Open a workflow with Tartan Resend or Tartan Sync Callback and click "Execute workflow":');
 	lines.push('      the sandbox logs each request below; the node shows Tartan\'s answer.');

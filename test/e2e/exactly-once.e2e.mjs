@@ -1,0 +1,219 @@
+// Exactly once under chaos, in n8n's queue mode (PostgreSQL, Redis, a webhook
+// processor, two workers): the route-employee-events template as shipped, its
+// HR-system steps pointed at the sandbox's sink, receives Tartan-shaped sync
+// sessions from the sandbox's sender (signed, concurrency 8) while workers and
+// the webhook processor are SIGKILLed and restarted and the target fails for a
+// while. Then Tartan's end-of-day re-send, then the nightly reconciliation
+// template as shipped. Counted at each step: records missing from the sink and
+// records applied more than once. Goal: 0 and 0 at the end.
+// The same run with "Respond: Immediately" shows what that mode loses, that
+// reconciliation by status `fail` cannot see it, and that status `all` recovers it.
+// Sizes: CHAOS_SESSIONS (default 125 sessions of 16 webhooks, 90 records:
+// 2,000 deliveries, 11,250 records), CHAOS_SEED. Figures: test-results/e2e/exactly-once.json.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { N8nApi } from '../../scripts/lib/api.mjs';
+import { PACKAGE_ROOT, packageBuildState } from '../../scripts/lib/n8n.mjs';
+import { startQueueStack } from '../../scripts/lib/queue.mjs';
+import { TEMPLATES, readTemplate, withHrSystemAt } from '../../scripts/lib/templates.mjs';
+import { chaosPlan, runChaos, sinkFaultFor } from './lib/chaos.mjs';
+import { writeEvidence } from './lib/evidence.mjs';
+import { createSandboxCredentials } from './lib/sandbox-credentials.mjs';
+import { randomJwt, randomSecret } from './lib/secrets.mjs';
+
+const require = createRequire(import.meta.url);
+const { startSandbox } = require(path.join(PACKAGE_ROOT, 'test', 'sandbox', 'server.js'));
+const { generateSession, recordKeysOf, seededRandom } = require(path.join(PACKAGE_ROOT, 'test', 'sandbox', 'sender.js'));
+
+const build = packageBuildState();
+const skip = build.built ? false : build.reason;
+
+const SESSIONS = Number(process.env.CHAOS_SESSIONS || 125);
+const SEED = Number(process.env.CHAOS_SEED || 20261204);
+const SESSION_SHAPE = { adds: 60, updates: 30, batchSize: 6 };
+const RECONCILE_NODE = 'Resend failed webhooks of the last 3 days';
+// The target is down this long when Tartan's end-of-day re-send starts
+const EOD_OUTAGE_MS = 8000;
+
+const log = (message) => process.stderr.write(`[exactly-once] ${message}\n`);
+const seconds = (ms) => Math.round(ms / 100) / 10;
+
+/** The sync sessions of one run: the same for the same seed. */
+function makeWebhooks(seed) {
+	const random = seededRandom(seed);
+	return Array.from({ length: SESSIONS }, () => generateSession({ ...SESSION_SHAPE, random })).flat();
+}
+
+describe('Exactly once in n8n queue mode: Tartan re-sends, the route template, crashes and a failing target', { skip, timeout: 3_600_000 }, () => {
+	const secrets = {
+		appSecretKey: randomSecret('tartan-chaos-app-key'),
+		apiKey: randomSecret('tartan-chaos-api-key'),
+		bearerToken: randomJwt(),
+		password: randomSecret('tartan-chaos-password'),
+	};
+	const username = `chaos-user-${randomSecret('u').slice(-6)}`;
+	const figures = { seed: SEED, sessions: SESSIONS, sessionShape: SESSION_SHAPE };
+	let stack;
+	let api;
+	const sandboxes = [];
+
+	before(async () => {
+		const started = Date.now();
+		stack = await startQueueStack({
+			workers: 2,
+			env: {
+				// A killed worker's jobs are noticed after the lock expires: 10 s here instead of 60 s
+				QUEUE_WORKER_LOCK_DURATION: '10000',
+				QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
+				QUEUE_WORKER_STALLED_INTERVAL: '5000',
+			},
+			log: (message) => log(message),
+		});
+		figures.stackStartSeconds = seconds(Date.now() - started);
+		figures.n8nVersion = stack.main.version;
+		api = new N8nApi(stack.main.url);
+		await api.bootstrap();
+	});
+
+	after(async () => {
+		await stack?.stop();
+		await Promise.allSettled(sandboxes.map((s) => s.close()));
+		const file = writeEvidence('exactly-once', figures);
+		log(`figures (${file}): ${JSON.stringify(figures, null, 2)}`);
+	});
+
+	/** A sandbox (sender, resend API, sink) and the two templates, deployed for one respond mode. */
+	async function setUp(label, respond) {
+		const sandbox = await startSandbox({
+			credentials: { apiKey: secrets.apiKey, bearerToken: secrets.bearerToken, username, password: secrets.password, appSecretKey: secrets.appSecretKey },
+			sender: { concurrency: 8, timeoutMs: 30_000 },
+		});
+		sandboxes.push(sandbox);
+		const creds = await createSandboxCredentials(api, { sandboxUrl: sandbox.url, secrets, username, label });
+		const route = withHrSystemAt(readTemplate(TEMPLATES.route), `${sandbox.url}/sink/records`);
+		const webhookId = randomUUID();
+		route.name = `${route.name} (${label})`;
+		for (const node of route.nodes) {
+			if (!node.type.endsWith('.tartanTrigger')) continue;
+			Object.assign(node, { webhookId, parameters: { ...node.parameters, respond } });
+			node.credentials = { tartanWebhookSigningApi: { id: creds.signing.id, name: creds.signing.name } };
+		}
+		const nightly = readTemplate(TEMPLATES.nightly);
+		nightly.name = `${nightly.name} (${label})`;
+		for (const node of nightly.nodes) if (node.credentials?.tartanApi) node.credentials.tartanApi = { id: creds.api.id, name: creds.api.name };
+		const routeWf = await api.importWorkflow(route);
+		await api.activateWorkflow(routeWf.id);
+		await stack.webhook.waitForWebhook(`${webhookId}/webhook`, { timeoutMs: 60_000 });
+		sandbox.sender.url = `${stack.webhook.publicUrl}/webhook/${webhookId}/webhook`;
+		const nightlyWf = await api.importWorkflow(nightly);
+		return { sandbox, routeId: routeWf.id, nightly: { ...nightly, id: nightlyWf.id } };
+	}
+
+	/** Waits until nothing runs and the sink has been quiet for 3 s (twice in a row). */
+	async function settle(sandbox, workflowId, { timeoutMs = 300_000 } = {}) {
+		const deadline = Date.now() + timeoutMs;
+		let quiet = 0;
+		let last = -1;
+		while (quiet < 2 && Date.now() < deadline) {
+			await sleep(3000);
+			await sandbox.idle();
+			const received = sandbox.sink.summary().received;
+			const running = await api.listExecutions({ workflowId, status: 'running' });
+			quiet = received === last && running.length === 0 ? quiet + 1 : 0;
+			last = received;
+		}
+		assert.ok(quiet >= 2, `the run did not settle within ${timeoutMs} ms`);
+	}
+
+	/** The sink's count of the expected records: missing, applied more than once, received more than once. */
+	function count(sandbox, expected) {
+		const s = sandbox.sink.summary(expected);
+		return { records: expected.length, missing: s.missing.length, duplicated: s.duplicated.length, redundantReceipts: s.redundantReceipts.length };
+	}
+
+	/** Runs the nightly reconciliation template from its Manual Trigger (on a worker), then waits for the re-deliveries. */
+	async function reconcile(setup, { status } = {}) {
+		let workflowId = setup.nightly.id;
+		if (status) {
+			const changed = structuredClone(setup.nightly);
+			delete changed.id;
+			changed.name = `${changed.name}, status ${status}`;
+			for (const node of changed.nodes) if (node.name === RECONCILE_NODE) node.parameters.status = status;
+			workflowId = (await api.importWorkflow(changed)).id;
+		}
+		const started = await api.runManually(workflowId, { triggerNode: 'Run now (test)' });
+		assert.ok(started?.executionId, `the reconciliation did not start: ${JSON.stringify(started)}`);
+		const [execution] = await api.waitForExecutions(workflowId, 1, { timeoutMs: 120_000 });
+		assert.equal(execution.status, 'success', 'the reconciliation workflow failed');
+		const request = setup.sandbox.requestsFor('resend').at(-1);
+		assert.equal(request?.response?.status, 200, 'Tartan (the sandbox) did not accept the resend request');
+		return { searchType: request.body.search_type, status: request.body.status, windowSeconds: request.body.end_request_timestamp - request.body.request_timestamp, selected: setup.sandbox.sender.select(request.body).length };
+	}
+
+	async function executionFigures(workflowId) {
+		const all = await api.listExecutions({ workflowId });
+		const byStatus = {};
+		for (const execution of all) byStatus[execution.status] = (byStatus[execution.status] ?? 0) + 1;
+		return { started: all.length, byStatus };
+	}
+
+	/** One whole run: deliveries under chaos, end of day (the target down at its start), reconciliation. */
+	async function chaosRun(label, respond, seedOffset) {
+		const setup = await setUp(label, respond);
+		const { sandbox } = setup;
+		const webhooks = makeWebhooks(SEED + seedOffset);
+		const expected = recordKeysOf(webhooks);
+		const plan = chaosPlan(SEED + seedOffset);
+		const run = { respond, deliveries: webhooks.length, records: expected.length, plan };
+		log(`${label}: ${webhooks.length} deliveries, ${expected.length} records, respond ${respond}`);
+		const t0 = Date.now();
+		// Faults at points of the records' progress to the target (the run's own pace, whatever the respond mode)
+		const progress = () => sandbox.sink.records.size / expected.length;
+		const chaos = runChaos(plan, { stack, sandbox, progress, log: (m) => log(`${label}: ${m}`) });
+		run.delivery = await sandbox.sender.deliver(webhooks);
+		run.chaos = await chaos;
+		await settle(sandbox, setup.routeId);
+		run.beforeRetry = { ...count(sandbox, expected), atSeconds: seconds(Date.now() - t0) };
+		// End of day, with the target down for its first seconds (longer than the write steps' retries)
+		const [endOfDay] = await Promise.all([sandbox.sender.endOfDay(), sinkFaultFor(sandbox, { status: 503 }, EOD_OUTAGE_MS)]);
+		run.endOfDay = { ...endOfDay, targetDownForMs: EOD_OUTAGE_MS };
+		await settle(sandbox, setup.routeId);
+		run.afterRetry = { ...count(sandbox, expected), atSeconds: seconds(Date.now() - t0) };
+		run.reconciliation = await reconcile(setup);
+		await settle(sandbox, setup.routeId);
+		run.afterReconciliation = { ...count(sandbox, expected), atSeconds: seconds(Date.now() - t0) };
+		return { setup, expected, run, t0 };
+	}
+
+	test(`"When the Workflow Finishes": ${SESSIONS} sync sessions under crashes and target outages end with every record exactly once`, async () => {
+		const { setup, run } = await chaosRun('when finished', 'whenFinished', 0);
+		run.executions = await executionFigures(setup.routeId);
+		run.tartanLog = setup.sandbox.sender.stats();
+		figures.whenFinished = run;
+		log(`when finished: ${JSON.stringify({ beforeRetry: run.beforeRetry, afterRetry: run.afterRetry, afterReconciliation: run.afterReconciliation })}`);
+		assert.ok(run.records >= 10_000 || SESSIONS < 125, 'at least 10,000 records at the default size');
+		assert.ok(run.chaos.length === run.plan.length, 'every planned fault happened');
+		assert.ok(run.beforeRetry.missing > 0, 'the faults cost no record before the retry: the run proved nothing');
+		assert.ok(run.reconciliation.selected > 0, 'the reconciliation had nothing to re-send: it proved nothing');
+		assert.equal(run.afterReconciliation.missing, 0, 'records missing after reconciliation');
+		assert.equal(run.afterReconciliation.duplicated, 0, 'records applied twice after reconciliation');
+	});
+
+	test('"Respond: Immediately" under the same faults: what it loses, what status `fail` recovers, and that status `all` recovers the rest', async () => {
+		const { setup, expected, run, t0 } = await chaosRun('immediately', 'immediately', 1);
+		run.reconciliationAll = await reconcile(setup, { status: 'all' });
+		await settle(setup.sandbox, setup.routeId);
+		run.afterReconciliationAll = { ...count(setup.sandbox, expected), atSeconds: seconds(Date.now() - t0) };
+		run.executions = await executionFigures(setup.routeId);
+		run.tartanLog = setup.sandbox.sender.stats();
+		figures.immediately = run;
+		log(`immediately: ${JSON.stringify({ beforeRetry: run.beforeRetry, afterRetry: run.afterRetry, afterReconciliation: run.afterReconciliation, afterReconciliationAll: run.afterReconciliationAll })}`);
+		assert.equal(run.afterReconciliationAll.missing, 0, 'records missing after a reconciliation with status all');
+		assert.equal(run.afterReconciliationAll.duplicated, 0, 'records applied twice after a reconciliation with status all');
+	});
+});
