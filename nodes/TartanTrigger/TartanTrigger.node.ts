@@ -19,10 +19,11 @@ import {
 	deliveryKeyOf,
 	isEventSelected,
 	parseEventList,
-	toOutputItems,
 	type OutputMode,
 } from './webhookPayload';
 import { isPlainObject } from '../shared/values';
+import { personalDataProperties } from './personalDataProperties';
+import { loadProtection, protectedOutputItems, pseudonymKeyTest } from './personalDataPolicy';
 import { RejectionLog, refusalKey, refusalLine, type Refusal } from './rejectionLog';
 import {
 	FAILURE_MESSAGES,
@@ -116,7 +117,16 @@ export class TartanTrigger implements INodeType {
 		defaults: { name: 'Tartan Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'tartanWebhookSigningApi', required: true, testedBy: 'tartanSigningKeyTest' }],
+		credentials: [
+			{ name: 'tartanWebhookSigningApi', required: true, testedBy: 'tartanSigningKeyTest' },
+			// Only when a field rule pseudonymises (personalDataPolicy.ts)
+			{
+				name: 'tartanPseudonymKeyApi',
+				required: false,
+				testedBy: 'tartanPseudonymKeyTest',
+				displayOptions: { show: { personalData: ['protect', 'allowList'] } },
+			},
+		],
 		triggerPanel: {
 			header: 'Send a test event from the Tartan Console to the Test URL',
 			executionsHelp: {
@@ -213,6 +223,7 @@ export class TartanTrigger implements INodeType {
 				description:
 					"When Tartan gets its answer. With When the Workflow Finishes, write to your systems with each item's deliveryKey as the idempotency key, so a re-sent webhook is applied once.",
 			},
+			...personalDataProperties,
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -254,6 +265,7 @@ export class TartanTrigger implements INodeType {
 					message: 'The key is usable. Send a test event from the Tartan Console to check it end to end.',
 				};
 			},
+			tartanPseudonymKeyTest: pseudonymKeyTest,
 		},
 	};
 
@@ -273,6 +285,8 @@ export class TartanTrigger implements INodeType {
 				if (problem) {
 					throw new NodeOperationError(this.getNode(), `Tartan Webhook Signing Key: ${problem}`);
 				}
+				// A policy the trigger cannot apply refuses activation (its error names the field)
+				await loadProtection(this);
 				this.getWorkflowStaticData('node').webhookUrl = this.getNodeWebhookUrl('default');
 				return true;
 			},
@@ -342,8 +356,9 @@ export class TartanTrigger implements INodeType {
 		if (payload === undefined) {
 			try {
 				payload = JSON.parse(req.rawBody.toString('utf8'));
-			} catch (error) {
-				return refuse(this, req, 400, 'invalid_json', { error: 'invalid_json', message: `The body is not JSON: ${(error as Error).message}` });
+			} catch {
+				// No parser message: it quotes the body, which may hold employee data
+				return refuse(this, req, 400, 'invalid_json', { error: 'invalid_json', message: 'The body is not JSON.' });
 			}
 		}
 		if (!isPlainObject(payload)) {
@@ -367,10 +382,13 @@ export class TartanTrigger implements INodeType {
 		const deliveryKey = deliveryKeyOf(payload, req.rawBody);
 		const output = this.getNodeParameter('output', 'perWebhook') as OutputMode;
 		const extra: IDataObject = options.includeHeaders ? { headers: req.headers as IDataObject } : {};
+		// Personal-data policy: every record, before any item leaves the node. An
+		// invalid policy throws: n8n answers 500 and nothing is output.
+		const protection = await loadProtection(this);
 
 		return {
 			webhookResponse: { received: true, deliveryKey },
-			workflowData: [toOutputItems(payload, output, deliveryKey, extra)],
+			workflowData: [protectedOutputItems(payload, output, deliveryKey, extra, protection)],
 		};
 	}
 }

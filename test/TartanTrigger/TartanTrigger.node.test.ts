@@ -71,7 +71,9 @@ function webhookContext({ rawBody, signatures = [], credentials = { appSecretKey
 	if (credentials instanceof Error) context.getCredentials.mockRejectedValue(credentials);
 	else context.getCredentials.mockResolvedValue(credentials);
 
-	const values: IDataObject = { events: ['*'], customEvents: '', output: 'perWebhook', options: {}, ...params };
+	// These tests are about the signature, the envelope and the answers: records as Tartan sent them
+	// (Personal Data: Off). The policy, on by default, is tested in personalData.node.test.ts.
+	const values: IDataObject = { events: ['*'], customEvents: '', output: 'perWebhook', options: {}, personalData: 'off', ...params };
 	context.getNodeParameter.mockImplementation(((name: string, fallback: unknown) =>
 		name in values ? values[name] : fallback) as never);
 	return { context, response, logger };
