@@ -18,8 +18,10 @@
 //       Callback ÷ the ideal 1,000 × 50 ms ÷ 10                                                     (goal <= 1.15)
 //   O3  peak resident memory of n8n, 10,000 items: Tartan Sync Callback ÷ HTTP Request           (goal <= 1.10)
 //
-// Usage: npm run build && npm run bench [-- --pairs 5] [--only T1,O1] [--out docs/benchmarks] [--no-write] [--profile dir]
-// Writes <out>/results.json (every round, raw) and <out>/chart.svg.
+// Usage: npm run build && npm run bench [-- --pairs 5] [--only T1,O1] [--out dir] [--update-docs] [--no-write] [--profile dir]
+// Writes <out>/results.json (every round, raw), results.md and chart.svg; <out>
+// is test-results/bench/ (not tracked) unless given. --update-docs writes to
+// docs/benchmarks/ instead: the committed figures docs/performance.md shows.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -43,12 +45,20 @@ const { values: args } = parseArgs({
 	options: {
 		pairs: { type: 'string', default: '5' },
 		only: { type: 'string', default: 'T1,T2,T2n,T3,O1,O2,O3' },
-		out: { type: 'string', default: path.join(PACKAGE_ROOT, 'docs', 'benchmarks') },
+		out: { type: 'string' },
+		'update-docs': { type: 'boolean', default: false },
 		'no-write': { type: 'boolean', default: false },
 		profile: { type: 'string' },
 	},
 });
 const PAIRS = Math.max(1, Number(args.pairs) || 5);
+if (args.out && args['update-docs']) {
+	process.stderr.write('[bench] --out and --update-docs both name where to write: give one\n');
+	process.exit(2);
+}
+const OUT = args.out
+	? path.resolve(args.out)
+	: path.join(PACKAGE_ROOT, args['update-docs'] ? path.join('docs', 'benchmarks') : path.join('test-results', 'bench'));
 const ONLY = new Set(args.only.split(',').map((s) => s.trim().toUpperCase()));
 const DISTURBED_CORES = 0.3;
 
@@ -318,17 +328,17 @@ async function main() {
 		};
 		printTable(report);
 		if (!args['no-write']) {
-			fs.mkdirSync(args.out, { recursive: true });
-			fs.writeFileSync(path.join(args.out, 'results.json'), JSON.stringify(report, null, 2) + '\n');
-			fs.writeFileSync(path.join(args.out, 'results.md'), markdownTable(report));
+			fs.mkdirSync(OUT, { recursive: true });
+			fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(report, null, 2) + '\n');
+			fs.writeFileSync(path.join(OUT, 'results.md'), markdownTable(report));
 			fs.writeFileSync(
-				path.join(args.out, 'chart.svg'),
+				path.join(OUT, 'chart.svg'),
 				chartSvg(figures, {
-					title: 'n8n-nodes-tartan: each node ÷ the n8n built-in for the same job',
+					title: 'n8n-nodes-tartan benchmarks: each figure a ratio A ÷ B, named under its row',
 					subtitle: `n8n ${report.n8n}, Node ${report.node}, ${report.machine.cpus} cores, ${report.date.slice(0, 10)}, median of ${PAIRS} alternating pairs`,
 				}),
 			);
-			log(`wrote ${path.relative(PACKAGE_ROOT, args.out)}/results.json, results.md and chart.svg`);
+			log(`wrote ${path.relative(PACKAGE_ROOT, OUT) || OUT}/results.json, results.md and chart.svg${args['update-docs'] ? '' : ' (docs/benchmarks/ is refreshed only with --update-docs)'}`);
 		}
 	} finally {
 		await cleanup();
