@@ -21,8 +21,19 @@
 // two workers, each process with the package installed in its own user
 // folder under .n8n-dev-queue/ (PostgreSQL's data too).
 //
-// Ctrl-C stops everything it started. Delete .n8n-dev/ (or .n8n-dev-queue/)
-// to start from scratch.
+// Ctrl-C stops everything it started, and so does SIGINT or SIGTERM sent to
+// the `npm` process alone (as an IDE or a supervisor does): the npm script
+// `exec`s node, so npm's forwarded signal reaches this process, and if the
+// parent goes away anyway this process notices and stops too. Delete
+// .n8n-dev/ (or .n8n-dev-queue/) to start from scratch; N8N_DEV_FOLDER puts
+// it elsewhere.
+//
+// The Tartan Trigger's lines about refused or ignored deliveries (written to
+// n8n's log) are echoed here as [refused] lines.
+//
+// First run: n8n is installed into ~/.cache/n8n-nodes-tartan (~4-8 minutes,
+// ~2.3 GB; 2.8.4 took 247 s on 2 cores with npm's download cache empty). With
+// npm's cache and the clone's node_modules it is about 3.5 GB in all.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -55,7 +66,9 @@ if (unknown.length > 0) {
 	process.exit(2);
 }
 const QUEUE = args.includes('--queue');
-const DEV_FOLDER = path.join(PACKAGE_ROOT, QUEUE ? '.n8n-dev-queue' : '.n8n-dev');
+const DEV_FOLDER = process.env.N8N_DEV_FOLDER
+	? path.resolve(process.env.N8N_DEV_FOLDER)
+	: path.join(PACKAGE_ROOT, QUEUE ? '.n8n-dev-queue' : '.n8n-dev');
 const DIST = path.join(PACKAGE_ROOT, 'dist');
 const WORKFLOWS_DIR = TEMPLATES_DIR;
 const FALLBACK_TRIGGER_WORKFLOW = path.join(PACKAGE_ROOT, 'test', 'e2e', 'workflows', 'tartan-trigger.json');
@@ -372,12 +385,77 @@ function banner(runtime, sandbox, info) {
 	lines.push('      the sandbox logs each request below; the node shows Tartan\'s answer.');
 	lines.push('');
 	lines.push(' Editing nodes/ or credentials/ rebuilds (tsc --watch) and restarts n8n with the new build; reload the editor then.');
-	lines.push(' Ctrl-C stops n8n, the sandbox and the watchers.');
+	lines.push(' The Tartan Trigger\'s refused or ignored deliveries show here as [refused] / [ignored] lines.');
+	lines.push(` n8n saves your edits to the example workflows; delete ${path.relative(process.cwd(), DEV_FOLDER) || DEV_FOLDER}/ to get the originals back.`);
+	lines.push(' Ctrl-C (or SIGINT / SIGTERM to npm) stops n8n, the sandbox and the watchers.');
 	lines.push('==================================================================', '');
 	process.stdout.write(lines.join('\n') + '\n');
 }
 
 // ---------------------------------------------------------------- n8n runtime
+
+/** The Tartan Trigger's log line about a refused or ignored delivery (see nodes/TartanTrigger/rejectionLog.ts). */
+const REFUSAL_LINE = /Tartan Trigger (refused|ignored) a delivery: .*/;
+
+/**
+ * Echoes the Tartan Trigger's refusal lines from n8n's log files (those of
+ * `processes()`, which changes when n8n restarts) as [refused] lines: only
+ * lines written from now on. Returns a function that stops it.
+ */
+function followRefusals(processes) {
+	const offsets = new Map();
+	const sizeOf = (file) => {
+		try {
+			return fs.statSync(file).size;
+		} catch {
+			return 0;
+		}
+	};
+	for (const p of processes()) offsets.set(p.logFile, sizeOf(p.logFile));
+	const timer = setInterval(() => {
+		for (const { logFile } of processes()) {
+			const size = sizeOf(logFile);
+			let offset = offsets.get(logFile) ?? size;
+			if (size < offset) offset = 0; // a new log file
+			if (size > offset) {
+				const text = readRange(logFile, offset, size);
+				offset += Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1));
+				for (const line of text.slice(0, text.lastIndexOf('\n') + 1).split('\n')) {
+					const match = REFUSAL_LINE.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
+					if (match) process.stdout.write(`[${match[1]}] ${match[0]}\n`);
+				}
+			}
+			offsets.set(logFile, offset);
+		}
+	}, 500);
+	return () => clearInterval(timer);
+}
+
+function readRange(file, start, end) {
+	const fd = fs.openSync(file, 'r');
+	try {
+		const buffer = Buffer.alloc(end - start);
+		fs.readSync(fd, buffer, 0, buffer.length, start);
+		return buffer.toString('utf8');
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+/**
+ * Calls `onGone` once the process that started this one has gone (this one
+ * was re-parented): e.g. a shell between npm and node that a signal killed.
+ */
+function watchParent(onGone) {
+	const parent = process.ppid;
+	const timer = setInterval(() => {
+		if (process.ppid !== parent) {
+			clearInterval(timer);
+			onGone();
+		}
+	}, 500);
+	return () => clearInterval(timer);
+}
 
 /**
  * One n8n (default) or the queue-mode stack (--queue), as one object:
@@ -421,6 +499,8 @@ async function startRuntime() {
 // ---------------------------------------------------------------- main
 
 async function main() {
+	// Once npm (our parent) is gone, writing to its pipe fails: that must not stop the clean-up
+	for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 	if (!(await portFree(n8nPort))) fail(`port ${n8nPort} is in use (another n8n?); stop it or set N8N_PORT`);
 	if (QUEUE) {
 		for (const [name, port] of [['N8N_WEBHOOK_PORT', QUEUE_PORTS.webhook], ['POSTGRES_PORT', QUEUE_PORTS.postgres], ['REDIS_PORT', QUEUE_PORTS.redis], ['N8N_WORKER1_PORT', QUEUE_PORTS.workers[0]], ['N8N_WORKER2_PORT', QUEUE_PORTS.workers[1]]]) {
@@ -436,7 +516,7 @@ async function main() {
 	if (!state.built) fail(`build incomplete: ${state.reason}`);
 	if (built !== 0 || icons !== 0) log('the build reported errors (above); starting with what was emitted, fix them and the watcher rebuilds');
 
-	log(`n8n ${n8nVersion()}: checking the install (a first install takes ~4 minutes)...`);
+	log(`n8n ${n8nVersion()}: checking the install (a first install takes ~4-8 minutes and ~2.3 GB in ~/.cache/n8n-nodes-tartan; progress every 30 s)...`);
 	await ensureN8n();
 
 	const sandbox = await startSandbox({ port: sandboxPort, host: '127.0.0.1', onResponse: (record) => process.stdout.write(`[sandbox] ${logLine(record)}\n`) });
@@ -458,6 +538,7 @@ async function main() {
 		info = { loggedIn: false, credentials: [], imported: [], existing: [] };
 	}
 	banner(n8n, sandbox, info);
+	const stopFollowing = followRefusals(() => n8n?.processes ?? []);
 
 	// Watchers: tsc --watch for the TypeScript, gulp for SVGs, and dist/ polled
 	// (robust to dist/ being deleted and rebuilt) for n8n restarts.
@@ -514,6 +595,8 @@ async function main() {
 		}
 		stopping = true;
 		log(`${signal}: stopping n8n, the sandbox and the watchers...`);
+		stopFollowing();
+		stopWatchingParent();
 		clearInterval(poller);
 		clearTimeout(iconTimer);
 		for (const watcher of svgWatchers) watcher.close();
@@ -525,6 +608,7 @@ async function main() {
 		process.exit(0);
 	};
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(signal));
+	const stopWatchingParent = watchParent(() => void shutdown('parent process gone'));
 	process.on('exit', () => {
 		try {
 			tsc.kill('SIGKILL');

@@ -32,7 +32,8 @@
 //   - n8n >= 2.35: `npm install --ignore-scripts`, then `npm rebuild sqlite3
 //     isolated-vm` (the Kafka client's install script downloads from outside).
 //
-// A first install takes ~4-6 minutes and ~2.3 GB; later runs reuse it. Run
+// A first install takes ~4-8 minutes and ~2.3 GB (2.8.4 took 247 s with
+// npm's download cache empty, 2 cores); later runs reuse it. Run
 // this file directly to pre-install: `node scripts/lib/n8n-install.mjs
 // [version or line ...]` (default: N8N_VERSION, else 2.8.4).
 import { execFileSync, spawn } from 'node:child_process';
@@ -113,22 +114,64 @@ export function cleanNpmEnv(node) {
 }
 
 /** Runs npm (the one on PATH, under `node` when given) in `cwd`; output to `logFile`; rejects with its tail. */
+/** Free bytes of the file system holding `dir`, or undefined. */
+function freeBytes(dir) {
+	try {
+		const stats = fs.statfsSync(dir);
+		return stats.bavail * stats.bsize;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Packages under `dir`/node_modules so far (top level, scoped ones counted one by one). */
+function packageCount(dir) {
+	let count = 0;
+	let entries;
+	try {
+		entries = fs.readdirSync(path.join(dir, 'node_modules'));
+	} catch {
+		return 0;
+	}
+	for (const name of entries) {
+		if (name.startsWith('.')) continue;
+		if (!name.startsWith('@')) count += 1;
+		else {
+			try {
+				count += fs.readdirSync(path.join(dir, 'node_modules', name)).length;
+			} catch {
+				/* gone meanwhile */
+			}
+		}
+	}
+	return count;
+}
+
+/**
+ * The progress line of an npm install in `dir`: time so far, packages in its
+ * node_modules, and how much the disk's free space went down since it started
+ * (npm's download cache included). npm's own output is in the log file.
+ */
+export function installProgress(dir, started = Date.now()) {
+	const freeAtStart = freeBytes(dir);
+	return () => {
+		const secs = Math.round((Date.now() - started) / 1000);
+		const parts = [`${Math.floor(secs / 60)} min ${String(secs % 60).padStart(2, '0')} s`, `${packageCount(dir)} packages in node_modules`];
+		const free = freeBytes(dir);
+		// The disk's free space, not a walk of the tree: cheap, but counts anything else written meanwhile
+		if (freeAtStart !== undefined && free !== undefined) parts.push(`${((freeAtStart - free) / 1e9).toFixed(1)} GB less free disk space`);
+		return `${parts.join(', ')} so far`;
+	};
+}
+
 export function runNpm(args, { cwd, node, env: extraEnv = {}, logFile, append = false, label = `npm ${args[0]}` }) {
 	const out = fs.openSync(logFile, append ? 'a' : 'w');
 	fs.writeSync(out, `$ npm ${args.join(' ')}  (node ${node?.version ?? process.version}; ${Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`).join(' ')})\n`);
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
 		const child = spawn('npm', args, { cwd, env: { ...cleanNpmEnv(node), ...extraEnv }, stdio: ['ignore', out, out] });
-		const ticker = setInterval(() => {
-			const secs = Math.round((Date.now() - started) / 1000);
-			let tail = '';
-			try {
-				tail = (fs.readFileSync(logFile, 'utf8').trim().split('\n').pop() ?? '').slice(0, 120);
-			} catch {
-				/* ignore */
-			}
-			log(`${label}: still running (${secs}s)${tail ? `: ${tail}` : ''}`);
-		}, 30_000);
+		const progress = installProgress(cwd);
+		const ticker = setInterval(() => log(`${label}: ${progress()}`), 30_000);
 		const done = (error) => {
 			clearInterval(ticker);
 			fs.closeSync(out);
