@@ -9,6 +9,9 @@ export function triggerWorkflowVars({
 	output = 'perWebhook',
 	respond = 'immediately',
 	options = {},
+	// These suites test transport (bytes, signatures, answers, payloads as sent): records as
+	// Tartan sent them. The personal-data policy, on by default, is proven in personal-data.e2e.mjs.
+	personalData = 'off',
 }) {
 	return {
 		NAME: name,
@@ -17,6 +20,7 @@ export function triggerWorkflowVars({
 		CUSTOM_EVENTS: customEvents,
 		OUTPUT: output,
 		RESPOND: respond,
+		PERSONAL_DATA: personalData,
 		OPTIONS: options,
 		CRED_ID: credential.id,
 		CRED_NAME: credential.name,
