@@ -12,6 +12,8 @@
 //   T2  wrongly signed (rejected) deliveries/s ÷ signed (accepted) deliveries/s, Tartan Trigger (goal >= 4)
 //   T2n the same refusals ÷ refusals that never read the key (no signature header): what reading
 //       the key and the HMAC cost over n8n's own work for any webhook request       (goal >= 0.95)
+//   P1  signed deliveries/s, 10 connections, 10 records with realistic personal values: Tartan
+//       Trigger with its personal-data preset (the default) ÷ the same trigger with Personal Data: Off (goal >= 0.95)
 //   T3  p50 latency of a 2 MB delivery (1,000 records): Tartan Trigger ÷ Webhook node            (goal <= 1.05)
 //   O1  node time for 1,000 items, sandbox answering at once: Tartan Resend ÷ HTTP Request       (goal <= 1.00)
 //   O2  node time for 1,000 items, sandbox answering after 50 ms, concurrency 10: Tartan Sync
@@ -35,6 +37,7 @@ import { loadMeter, median, peakMemory, quantile, summarisePairs } from './lib/b
 import * as workflows from './lib/bench/workflows.mjs';
 import { n8nVersion } from './lib/n8n-install.mjs';
 import { PACKAGE_ROOT, packageBuildState, startN8n } from './lib/n8n.mjs';
+import { makePeople, signedDelivery } from '../test/e2e/lib/employee-values.mjs';
 import { makeDelivery, sendAll, sign } from '../test/e2e/lib/load.mjs';
 import { triggerWorkflowVars } from '../test/e2e/lib/trigger-workflow.mjs';
 
@@ -44,7 +47,7 @@ const { startSandbox, SANDBOX_CREDENTIALS } = require('../test/sandbox/server.js
 const { values: args } = parseArgs({
 	options: {
 		pairs: { type: 'string', default: '5' },
-		only: { type: 'string', default: 'T1,T2,T2n,T3,O1,O2,O3' },
+		only: { type: 'string', default: 'T1,P1,T2,T2n,T3,O1,O2,O3' },
 		out: { type: 'string' },
 		'update-docs': { type: 'boolean', default: false },
 		'no-write': { type: 'boolean', default: false },
@@ -211,6 +214,24 @@ async function main() {
 			const requests = signedRequests(T1_DELIVERIES);
 			const pairs = await paired('T1', () => rate(tartanUrl, requests, 200), () => rate(webhookUrl, requests, 200));
 			figure('T1', 'Signed deliveries/s, 10 connections, 10 records', 'Tartan Trigger → No Op', 'Webhook node → No Op', { op: '>=', value: 1 }, pairs, {
+				unit: 'deliveries/s',
+			});
+		}
+
+		if (ONLY.has('P1')) {
+			// The same trigger twice, the preset (masks, drops, detection) against Off
+			const urls = {};
+			for (const personalData of ['protect', 'off']) {
+				const id = randomUUID();
+				const vars = triggerWorkflowVars({ name: `bench Tartan Trigger, Personal Data ${personalData}`, webhookId: id, credential: creds.signing, respond: 'whenFinished', personalData });
+				urls[personalData] = await publish('tartan-trigger.json', vars, `${id}/webhook`);
+			}
+			const requests = Array.from({ length: T1_DELIVERIES }, (_, i) => {
+				const delivery = signedDelivery(makePeople(10).map((p) => p.record), secrets.appKey, { session: 'bench-pd', counter: i + 1 });
+				return { bytes: delivery.bytes, headers: { 'content-type': 'application/json', 'tartan-signature': delivery.signature } };
+			});
+			const pairs = await paired('P1', () => rate(urls.protect, requests, 200), () => rate(urls.off, requests, 200));
+			figure('P1', 'Signed deliveries/s, personal-data preset ÷ Off', 'Tartan Trigger, Protect (preset)', 'Tartan Trigger, Off', { op: '>=', value: 0.95 }, pairs, {
 				unit: 'deliveries/s',
 			});
 		}
