@@ -271,7 +271,8 @@ export class EditorPage {
 	// ------------------------------------------------------------ credentials
 
 	credentialSelect() {
-		return this.params().getByTestId('node-credentials-select');
+		// The node's first credential (the Tartan Trigger has an optional second one)
+		return this.params().getByTestId('node-credentials-select').first();
 	}
 
 	/** Field labels of the credential modal's connection form (required ones end with " *"). */
