@@ -100,6 +100,9 @@ function withCredentials(template, credentialsByType) {
 	return workflow;
 }
 
+/** The template, saving its successful runs too (it ships saving none), so that the test can read them back. */
+const forTesting = (template) => ({ ...template, settings: { ...template.settings, saveDataSuccessExecution: 'all' } });
+
 describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 900_000 }, () => {
 	let sandbox;
 	let n8n;
@@ -165,7 +168,7 @@ describe('Tartan nodes in the n8n editor (headless Chromium)', { skip, timeout: 
 		}
 		for (const [key, file] of Object.entries(TEMPLATES)) {
 			// The route template's HR-system steps write to the sandbox's sink (a target system that honours idempotency keys)
-			const template = key === 'route' ? withHrSystemAt(readTemplate(file), `${sandbox.url}/sink/records`) : readTemplate(file);
+			const template = key === 'route' ? forTesting(withHrSystemAt(readTemplate(file), `${sandbox.url}/sink/records`)) : readTemplate(file);
 			workflows[key] = (await api.importWorkflow(withCredentials(template, credentials))).id;
 		}
 

@@ -123,6 +123,8 @@ describe('Exactly once in n8n queue mode: Tartan re-sends, the route template, c
 		const route = withHrSystemAt(readTemplate(TEMPLATES.route), `${sandbox.url}/sink/records`);
 		const webhookId = randomUUID();
 		route.name = `${route.name} (${label})`;
+		// It ships saving no successful run (employee data); saved here so that the executions can be counted
+		route.settings = { ...route.settings, saveDataSuccessExecution: 'all' };
 		for (const node of route.nodes) {
 			if (!node.type.endsWith('.tartanTrigger')) continue;
 			Object.assign(node, { webhookId, parameters: { ...node.parameters, respond } });
