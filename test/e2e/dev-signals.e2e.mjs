@@ -100,8 +100,22 @@ async function startDev() {
 	return { npm, exited, ports, output: () => output };
 }
 
-async function stopsEverything(signal) {
+/** A forged delivery to the dev trigger's production URL shows up as a [refused] line in the dev terminal. */
+async function refusalIsEchoed(dev) {
+	const url = /(http:\/\/localhost:\d+\/webhook\/[0-9a-f-]+\/webhook)\b/.exec(dev.output())?.[1];
+	assert.ok(url, `no production URL in the banner:\n${dev.output().slice(-3000)}`);
+	const res = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'tartan-signature': '0'.repeat(64) },
+		body: JSON.stringify({ event: 'sync.events.employee.add', body: [] }),
+	});
+	assert.equal(res.status, 401);
+	await waitUntil(() => /\[refused\] Tartan Trigger refused a delivery: reason=signature_mismatch status=401/.test(dev.output()), 10_000, 'no [refused] line in the dev terminal');
+}
+
+async function stopsEverything(signal, { checkRefusal = false } = {}) {
 	const dev = await startDev();
+	if (checkRefusal) await refusalIsEchoed(dev);
 	const below = descendants(dev.npm.pid);
 	for (const pid of below) stragglers.add(pid);
 	// dev.mjs, n8n (own process group) and its task runner, tsc --watch at least
@@ -134,8 +148,8 @@ describe('npm run dev stops everything on a signal to the npm process alone', { 
 		await ensureN8n();
 	});
 
-	test('SIGINT to npm: n8n, the sandbox and the watchers stop, no port held', async () => {
-		await stopsEverything('SIGINT');
+	test("a forged delivery shows as a [refused] line; SIGINT to npm: n8n, the sandbox and the watchers stop, no port held", async () => {
+		await stopsEverything('SIGINT', { checkRefusal: true });
 	});
 
 	test('SIGTERM to npm: the same', async () => {
