@@ -13,7 +13,8 @@
 //  - first run: an owner account (DEV_LOGIN below); every run: the four
 //    sandbox credentials (by name, created once) and the example workflows in
 //    docs/workflows/*.json (by name, imported once; the one with the Tartan
-//    Trigger is activated)
+//    Trigger is activated). n8n saves edits to them: --restore-examples
+//    deletes them and imports them again as shipped.
 //
 // `npm run dev -- --queue` runs the same in n8n's queue mode instead: PostgreSQL
 // and Redis (Debian's packages, installed if missing), a main process on
@@ -60,12 +61,14 @@ export const DEV_LOGIN = Object.freeze({
 });
 
 const args = process.argv.slice(2);
-const unknown = args.filter((arg) => arg !== '--queue');
+const unknown = args.filter((arg) => arg !== '--queue' && arg !== '--restore-examples');
 if (unknown.length > 0) {
-	process.stderr.write(`[dev] unknown argument ${unknown.join(' ')}; usage: npm run dev [-- --queue]\n`);
+	process.stderr.write(`[dev] unknown argument ${unknown.join(' ')}; usage: npm run dev [-- --queue] [--restore-examples]\n`);
 	process.exit(2);
 }
 const QUEUE = args.includes('--queue');
+// The example workflows as shipped: n8n saves edits, and they are imported only when missing
+const RESTORE_EXAMPLES = args.includes('--restore-examples');
 const DEV_FOLDER = process.env.N8N_DEV_FOLDER
 	? path.resolve(process.env.N8N_DEV_FOLDER)
 	: path.join(PACKAGE_ROOT, QUEUE ? '.n8n-dev-queue' : '.n8n-dev');
@@ -301,6 +304,11 @@ async function setUp(runtime, sandbox) {
 	for (const template of templates) {
 		const name = template.json.name;
 		let workflow = existingWorkflows.find((w) => w.name === name);
+		if (workflow && RESTORE_EXAMPLES) {
+			// Deleted and imported again below (same webhook path; its executions go with it)
+			await api.api('DELETE', `/workflows/${workflow.id}`);
+			workflow = undefined;
+		}
 		if (workflow) {
 			info.existing.push(name);
 		} else {
@@ -386,7 +394,7 @@ function banner(runtime, sandbox, info) {
 	lines.push('');
 	lines.push(' Editing nodes/ or credentials/ rebuilds (tsc --watch) and restarts n8n with the new build; reload the editor then.');
 	lines.push(' The Tartan Trigger\'s refused or ignored deliveries show here as [refused] / [ignored] lines.');
-	lines.push(` n8n saves your edits to the example workflows; delete ${path.relative(process.cwd(), DEV_FOLDER) || DEV_FOLDER}/ to get the originals back.`);
+	lines.push(' n8n saves your edits to the example workflows: `npm run dev -- --restore-examples` imports them again as shipped.');
 	lines.push(' Ctrl-C (or SIGINT / SIGTERM to npm) stops n8n, the sandbox and the watchers.');
 	lines.push('==================================================================', '');
 	process.stdout.write(lines.join('\n') + '\n');

@@ -82,11 +82,13 @@ async function waitUntil(check, timeoutMs, message) {
 }
 
 /** Starts `npm run dev`; resolves once its banner is out, with the child and its output so far. */
-async function startDev() {
-	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tartan-dev-signals-'));
-	folders.push(folder);
+async function startDev({ folder, args = [] } = {}) {
+	if (!folder) {
+		folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tartan-dev-signals-'));
+		folders.push(folder);
+	}
 	const ports = { n8n: await freePort(), sandbox: await freePort() };
-	const npm = spawn('npm', ['run', 'dev'], {
+	const npm = spawn('npm', ['run', 'dev', ...(args.length > 0 ? ['--', ...args] : [])], {
 		cwd: PACKAGE_ROOT,
 		env: { ...cleanNpmEnv(), N8N_DEV_FOLDER: folder, N8N_PORT: String(ports.n8n), SANDBOX_PORT: String(ports.sandbox) },
 		stdio: ['ignore', 'pipe', 'pipe'],
@@ -97,7 +99,7 @@ async function startDev() {
 	const exited = new Promise((resolve) => npm.on('exit', (code, signal) => resolve({ code, signal })));
 	await waitUntil(() => /Ctrl-C .*stops n8n, the sandbox and the watchers/.test(output) || npm.exitCode !== null, BANNER_TIMEOUT_MS, 'no banner from npm run dev');
 	assert.equal(npm.exitCode, null, `npm run dev exited before its banner:\n${output.slice(-3000)}`);
-	return { npm, exited, ports, output: () => output };
+	return { npm, exited, ports, folder, output: () => output };
 }
 
 /** A forged delivery to the dev trigger's production URL shows up as a [refused] line in the dev terminal. */
@@ -113,9 +115,20 @@ async function refusalIsEchoed(dev) {
 	await waitUntil(() => /\[refused\] Tartan Trigger refused a delivery: reason=signature_mismatch status=401/.test(dev.output()), 10_000, 'no [refused] line in the dev terminal');
 }
 
-async function stopsEverything(signal, { checkRefusal = false } = {}) {
-	const dev = await startDev();
+let firstFolder;
+
+async function stopsEverything(signal, { checkRefusal = false, restore = false } = {}) {
+	// The second run reuses the first one's data folder, with --restore-examples
+	const dev = await startDev(restore ? { folder: firstFolder, args: ['--restore-examples'] } : {});
+	firstFolder ??= dev.folder;
 	if (checkRefusal) await refusalIsEchoed(dev);
+	if (restore) {
+		// Every example was there already, and is imported again as shipped
+		const block = /\n Workflows:\n([\s\S]*?)\n Try it:/.exec(dev.output())?.[1] ?? '';
+		const lines = block.split('\n').filter((line) => line.trim() !== '');
+		assert.ok(lines.length >= 4, `examples listed:\n${block}`);
+		for (const line of lines) assert.match(line, /\(imported now\)$/, 'each example imported again');
+	}
 	const below = descendants(dev.npm.pid);
 	for (const pid of below) stragglers.add(pid);
 	// dev.mjs, n8n (own process group) and its task runner, tsc --watch at least
@@ -152,7 +165,7 @@ describe('npm run dev stops everything on a signal to the npm process alone', { 
 		await stopsEverything('SIGINT', { checkRefusal: true });
 	});
 
-	test('SIGTERM to npm: the same', async () => {
-		await stopsEverything('SIGTERM');
+	test('--restore-examples imports the examples again into the same data folder; SIGTERM to npm: the same', async () => {
+		await stopsEverything('SIGTERM', { restore: true });
 	});
 });
