@@ -74,6 +74,39 @@ async function deliverPaced(sender, webhooks, perSecond) {
 	return total;
 }
 
+/**
+ * The control: the route template with n8n's own Webhook node (Respond:
+ * Immediately) in the Tartan Trigger's place, and a Code step that makes the
+ * same items (one per record, the envelope under `webhook`, `deliveryKey`).
+ * It checks no signature; the sender's deliveries are the same.
+ */
+function withWebhookNode(route, webhookId) {
+	const trigger = route.nodes.find((node) => node.type.endsWith('.tartanTrigger'));
+	const webhook = { id: trigger.id, name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: trigger.position, webhookId, parameters: { httpMethod: 'POST', path: `chaos-${webhookId}`, responseMode: 'onReceived', options: {} } };
+	const split = {
+		id: randomUUID(),
+		name: 'Split records',
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		position: [trigger.position[0] + 120, trigger.position[1] + 160],
+		parameters: {
+			jsCode: [
+				'return $input.all().flatMap((item) => {',
+				'  const { body, ...webhook } = item.json.body;',
+				'  const records = Array.isArray(body) ? body : [];',
+				'  if (records.length === 0) return [{ json: { webhook, deliveryKey: webhook.requestId } }];',
+				'  return records.map((record, i) => ({ json: { ...record, webhook, deliveryKey: `${webhook.requestId}#${i + 1}` } }));',
+				'});',
+			].join('\n'),
+		},
+	};
+	route.nodes = [...route.nodes.filter((node) => node !== trigger), webhook, split];
+	const next = route.connections[trigger.name];
+	delete route.connections[trigger.name];
+	route.connections.Webhook = { main: [[{ node: split.name, type: 'main', index: 0 }]] };
+	route.connections[split.name] = next;
+}
+
 describe('Exactly once in n8n queue mode: Tartan re-sends, the route template, crashes and a failing target', { skip, timeout: 3_600_000 }, () => {
 	const secrets = {
 		appSecretKey: randomSecret('tartan-chaos-app-key'),
@@ -113,7 +146,7 @@ describe('Exactly once in n8n queue mode: Tartan re-sends, the route template, c
 	});
 
 	/** A sandbox (sender, resend API, sink) and the two templates, deployed for one respond mode. */
-	async function setUp(label, respond) {
+	async function setUp(label, respond, { webhookNode = false } = {}) {
 		const sandbox = await startSandbox({
 			credentials: { apiKey: secrets.apiKey, bearerToken: secrets.bearerToken, username, password: secrets.password, appSecretKey: secrets.appSecretKey },
 			sender: { concurrency: 8, timeoutMs: 30_000 },
@@ -130,13 +163,15 @@ describe('Exactly once in n8n queue mode: Tartan re-sends, the route template, c
 			Object.assign(node, { webhookId, parameters: { ...node.parameters, respond } });
 			node.credentials = { tartanWebhookSigningApi: { id: creds.signing.id, name: creds.signing.name } };
 		}
+		if (webhookNode) withWebhookNode(route, webhookId);
 		const nightly = readTemplate(TEMPLATES.nightly);
 		nightly.name = `${nightly.name} (${label})`;
 		for (const node of nightly.nodes) if (node.credentials?.tartanApi) node.credentials.tartanApi = { id: creds.api.id, name: creds.api.name };
 		const routeWf = await api.importWorkflow(route);
 		await api.activateWorkflow(routeWf.id);
-		await stack.webhook.waitForWebhook(`${webhookId}/webhook`, { timeoutMs: 60_000 });
-		sandbox.sender.url = `${stack.webhook.publicUrl}/webhook/${webhookId}/webhook`;
+		const webhookPath = webhookNode ? `chaos-${webhookId}` : `${webhookId}/webhook`;
+		await stack.webhook.waitForWebhook(webhookPath, { timeoutMs: 60_000 });
+		sandbox.sender.url = `${stack.webhook.publicUrl}/webhook/${webhookPath}`;
 		const nightlyWf = await api.importWorkflow(nightly);
 		return { sandbox, routeId: routeWf.id, nightly: { ...nightly, id: nightlyWf.id } };
 	}
@@ -194,8 +229,8 @@ describe('Exactly once in n8n queue mode: Tartan re-sends, the route template, c
 	}
 
 	/** One whole run: deliveries under chaos, end of day (the target down at its start), reconciliation. */
-	async function chaosRun(label, respond, seedOffset) {
-		const setup = await setUp(label, respond);
+	async function chaosRun(label, respond, seedOffset, options) {
+		const setup = await setUp(label, respond, options);
 		const { sandbox } = setup;
 		const webhooks = makeWebhooks(SEED + seedOffset);
 		const expected = recordKeysOf(webhooks);
@@ -244,5 +279,14 @@ describe('Exactly once in n8n queue mode: Tartan re-sends, the route template, c
 		log(`immediately: ${JSON.stringify({ beforeRetry: run.beforeRetry, afterRetry: run.afterRetry, afterReconciliation: run.afterReconciliation, afterReconciliationAll: run.afterReconciliationAll })}`);
 		assert.equal(run.afterReconciliationAll.missing, 0, 'records missing after a reconciliation with status all');
 		assert.equal(run.afterReconciliationAll.duplicated, 0, 'records applied twice after a reconciliation with status all');
+	});
+
+	test("n8n's own Webhook node (Respond: Immediately) in the trigger's place under the same faults: records are lost the same way (n8n's behaviour, not the trigger's)", async () => {
+		const { setup, run } = await chaosRun("n8n's Webhook node", 'immediately', 1, { webhookNode: true });
+		run.executions = await executionFigures(setup.routeId);
+		run.tartanLog = setup.sandbox.sender.stats();
+		figures.webhookNodeImmediately = run;
+		log(`webhook node: ${JSON.stringify({ beforeRetry: run.beforeRetry, afterRetry: run.afterRetry, afterReconciliation: run.afterReconciliation })}`);
+		assert.equal(run.afterReconciliation.duplicated, 0, 'records applied twice');
 	});
 });
