@@ -107,6 +107,17 @@ function withWebhookNode(route, webhookId) {
 	route.connections[split.name] = next;
 }
 
+/** How the first attempts ended, as Tartan's log has them: { '200': n, '500': n, refused: n, timeout: n, ... }. */
+function firstAttemptOutcomes(sender) {
+	const outcomes = {};
+	for (const delivery of sender.deliveries()) {
+		const first = delivery.attempts[0];
+		const outcome = String(first?.status ?? first?.error ?? 'none');
+		outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+	}
+	return outcomes;
+}
+
 describe('Exactly once in n8n queue mode: Tartan re-sends, the route template, crashes and a failing target', { skip, timeout: 3_600_000 }, () => {
 	const secrets = {
 		appSecretKey: randomSecret('tartan-chaos-app-key'),
@@ -242,6 +253,7 @@ describe('Exactly once in n8n queue mode: Tartan re-sends, the route template, c
 		const progress = () => sandbox.sink.records.size / expected.length;
 		const chaos = runChaos(plan, { stack, sandbox, progress, log: (m) => log(`${label}: ${m}`) });
 		run.delivery = await deliverPaced(sandbox.sender, webhooks, DELIVERIES_PER_SECOND);
+		run.delivery.firstAttempts = firstAttemptOutcomes(sandbox.sender);
 		run.chaos = await chaos;
 		await settle(sandbox, setup.routeId);
 		run.beforeRetry = { ...count(sandbox, expected), atSeconds: seconds(Date.now() - t0) };
