@@ -26,7 +26,7 @@ import { PACKAGE_ROOT, packageBuildState, startN8n, tail } from '../../scripts/l
 import { writeEvidence } from './lib/evidence.mjs';
 import { CASES } from './lib/resend-cases.mjs';
 import { createSandboxCredentials } from './lib/sandbox-credentials.mjs';
-import { maskHeaders, randomJwt, randomSecret, stopAndScanForSecrets } from './lib/secrets.mjs';
+import { maskHeaders, randomSecret, stopAndScanForSecrets, suiteSecrets } from './lib/secrets.mjs';
 import { ALL_BYTES, CSV_NAME, CSV_TEXT, describePart, expectedMultipartParts } from './lib/sync-callback-cases.mjs';
 import { triggerWorkflowVars } from './lib/trigger-workflow.mjs';
 
@@ -58,12 +58,7 @@ function executionError(execution, node) {
 describe(`compatibility: ${label}`, { skip, timeout: 900_000 }, () => {
 	const runId = randomSecret('run').slice(-8);
 	const username = `compat-user-${runId}`;
-	const secrets = {
-		appSecretKey: randomSecret('tartan-compat-app-key'),
-		apiKey: randomSecret('tartan-compat-api-key'),
-		bearerToken: randomJwt(),
-		password: randomSecret('tartan-compat-password'),
-	};
+	const secrets = suiteSecrets('compat');
 	const evidence = { n8n: installed.version, node: installed.node.version, requested: installed.requested, skippedVersions: installed.skipped, proven: [] };
 	const workflowIds = [];
 	let sandbox;

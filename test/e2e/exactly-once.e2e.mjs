@@ -25,7 +25,7 @@ import { TEMPLATES, readTemplate, withHrSystemAt } from '../../scripts/lib/templ
 import { chaosPlan, runChaos, sinkFaultFor } from './lib/chaos.mjs';
 import { writeEvidence } from './lib/evidence.mjs';
 import { createSandboxCredentials } from './lib/sandbox-credentials.mjs';
-import { randomJwt, randomSecret } from './lib/secrets.mjs';
+import { randomSecret, suiteSecrets } from './lib/secrets.mjs';
 
 const require = createRequire(import.meta.url);
 const { startSandbox } = require(path.join(PACKAGE_ROOT, 'test', 'sandbox', 'server.js'));
@@ -119,12 +119,7 @@ function firstAttemptOutcomes(sender) {
 }
 
 describe('Exactly once in n8n queue mode: Tartan re-sends, the route template, crashes and a failing target', { skip, timeout: 3_600_000 }, () => {
-	const secrets = {
-		appSecretKey: randomSecret('tartan-chaos-app-key'),
-		apiKey: randomSecret('tartan-chaos-api-key'),
-		bearerToken: randomJwt(),
-		password: randomSecret('tartan-chaos-password'),
-	};
+	const secrets = suiteSecrets('chaos');
 	const username = `chaos-user-${randomSecret('u').slice(-6)}`;
 	const figures = { seed: SEED, sessions: SESSIONS, sessionShape: SESSION_SHAPE };
 	let stack;

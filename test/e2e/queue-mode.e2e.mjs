@@ -28,7 +28,7 @@ import { countBy, deliveryRequest, makeDelivery, sendAll, shuffle } from './lib/
 import { CASES } from './lib/resend-cases.mjs';
 import { createSandboxCredentials } from './lib/sandbox-credentials.mjs';
 import { triggerWorkflowVars } from './lib/trigger-workflow.mjs';
-import { randomJwt, randomSecret, scanForSecrets } from './lib/secrets.mjs';
+import { randomSecret, scanForSecrets, suiteSecrets } from './lib/secrets.mjs';
 import { ALL_BYTES, CSV_NAME, CSV_TEXT, describePart, expectedMultipartParts } from './lib/sync-callback-cases.mjs';
 
 const require = createRequire(import.meta.url);
@@ -49,12 +49,7 @@ const FINISHED = new Set(['success', 'error', 'canceled', 'crashed']);
 const is2xx = (status) => status !== null && status >= 200 && status < 300;
 
 describe('The Tartan nodes in n8n queue mode (PostgreSQL, Redis, webhook processor, two workers)', { skip, timeout: 1_800_000 }, () => {
-	const secrets = {
-		appSecretKey: randomSecret('tartan-queue-app-key'),
-		apiKey: randomSecret('tartan-queue-api-key'),
-		bearerToken: randomJwt(),
-		password: randomSecret('tartan-queue-password'),
-	};
+	const secrets = suiteSecrets('queue');
 	const username = `queue-user-${randomSecret('u').slice(-6)}`;
 	let sandbox;
 	let stack;

@@ -22,6 +22,16 @@ export function randomJwt() {
 	return `${header}.${payload}.${randomBytes(32).toString('base64url')}`;
 }
 
+/** A suite's four Tartan secrets (`label` names them): { appSecretKey, apiKey, bearerToken, password }. */
+export function suiteSecrets(label) {
+	return {
+		appSecretKey: randomSecret(`tartan-${label}-app-key`),
+		apiKey: randomSecret(`tartan-${label}-api-key`),
+		bearerToken: randomJwt(),
+		password: randomSecret(`tartan-${label}-password`),
+	};
+}
+
 /** The byte strings to look for: each secret, and its random core (the part after the last '-' or '.'). */
 function needles(secrets) {
 	const out = [];
