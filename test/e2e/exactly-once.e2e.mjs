@@ -118,6 +118,24 @@ function firstAttemptOutcomes(sender) {
 	return outcomes;
 }
 
+/**
+ * For records still missing (at most 20): their webhook's ids and Tartan's attempts, and what the
+ * sink saw of them (no payload): to tell a record never sent from one sent under another key.
+ */
+function whereMissing(sandbox, webhooks, expected) {
+	const summary = sandbox.sink.summary(expected);
+	const byKey = new Map();
+	for (const webhook of webhooks) recordKeysOf([webhook]).forEach((key, index) => byKey.set(key, { webhook, position: index + 1 }));
+	const attempts = new Map(sandbox.sender.deliveries().map((d) => [d.requestId, d.attempts]));
+	return {
+		unexpectedKeys: summary.unexpected?.length ?? 0,
+		records: summary.missing.slice(0, 20).map((key) => {
+			const { webhook, position } = byKey.get(key);
+			return { requestId: webhook.requestId, event: webhook.event, position, sink: sandbox.sink.records.get(key) ?? null, attempts: attempts.get(webhook.requestId) };
+		}),
+	};
+}
+
 describe('Exactly once in n8n queue mode: Tartan re-sends, the route template, crashes and a failing target', { skip, timeout: 3_600_000 }, () => {
 	const secrets = suiteSecrets('chaos');
 	const username = `chaos-user-${randomSecret('u').slice(-6)}`;
@@ -259,21 +277,34 @@ describe('Exactly once in n8n queue mode: Tartan re-sends, the route template, c
 		run.afterRetry = { ...count(sandbox, expected), atSeconds: seconds(Date.now() - t0) };
 		run.reconciliation = await reconcile(setup);
 		run.afterReconciliation = { ...count(sandbox, expected), atSeconds: seconds(Date.now() - t0) };
+		run.missingAfterReconciliation = whereMissing(sandbox, webhooks, expected);
 		return { setup, expected, run, t0 };
 	}
 
 	test(`"When the Workflow Finishes": ${SESSIONS} sync sessions under crashes and target outages end with every record exactly once`, async () => {
-		const { setup, run } = await chaosRun('when finished', 'whenFinished', 0);
+		const { setup, expected, run, t0 } = await chaosRun('when finished', 'whenFinished', 0);
+		// The weekly safety net of the recipe (status `all`), run here only when records are still missing
+		if (run.afterReconciliation.missing > 0) {
+			run.reconciliationAll = await reconcile(setup, { status: 'all' });
+			run.afterReconciliationAll = { ...count(setup.sandbox, expected), atSeconds: seconds(Date.now() - t0) };
+		}
 		run.executions = await executionFigures(setup.routeId);
 		run.tartanLog = setup.sandbox.sender.stats();
 		figures.whenFinished = run;
-		log(`when finished: ${JSON.stringify({ beforeRetry: run.beforeRetry, afterRetry: run.afterRetry, afterReconciliation: run.afterReconciliation })}`);
+		log(`when finished: ${JSON.stringify({ beforeRetry: run.beforeRetry, afterRetry: run.afterRetry, afterReconciliation: run.afterReconciliation, afterReconciliationAll: run.afterReconciliationAll })}`);
 		assert.ok(run.records >= 10_000 || SESSIONS < 125, 'at least 10,000 records at the default size');
 		assert.ok(run.chaos.length === run.plan.length, 'every planned fault happened');
 		assert.ok(run.beforeRetry.missing > 0, 'the faults cost no record before the retry: the run proved nothing');
 		assert.ok(run.reconciliation.resent > 0, 'the reconciliation had nothing to re-send: it proved nothing');
-		assert.equal(run.afterReconciliation.missing, 0, 'records missing after reconciliation');
 		assert.equal(run.afterReconciliation.duplicated, 0, 'records applied twice after reconciliation');
+		// What status `fail` cannot see: a webhook n8n acknowledged (Tartan: success) although no record of it
+		// ever reached the target (a run lost in a worker crash). Anything else missing is a failure of the recipe.
+		const acknowledged = (r) => r.attempts.at(-1)?.status >= 200 && r.attempts.at(-1)?.status < 300;
+		const unexplained = run.missingAfterReconciliation.records.filter((r) => r.sink !== null || !acknowledged(r));
+		assert.deepEqual(unexplained, [], 'records missing after reconciliation other than those of webhooks acknowledged with nothing written');
+		assert.ok(run.afterReconciliation.missing <= 20, `${run.afterReconciliation.missing} records missing after reconciliation`);
+		const final = run.afterReconciliationAll ?? run.afterReconciliation;
+		assert.deepEqual({ missing: final.missing, duplicated: final.duplicated }, { missing: 0, duplicated: 0 }, 'records missing or applied twice at the end');
 	});
 
 	test('"Respond: Immediately" under the same faults: what it loses, what status `fail` recovers, and that status `all` recovers the rest', async () => {
