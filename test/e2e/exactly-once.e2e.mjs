@@ -20,7 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { N8nApi } from '../../scripts/lib/api.mjs';
 import { PACKAGE_ROOT, packageBuildState } from '../../scripts/lib/n8n.mjs';
-import { startQueueStack } from '../../scripts/lib/queue.mjs';
+import { FAST_FAILOVER_ENV, startQueueStack } from '../../scripts/lib/queue.mjs';
 import { TEMPLATES, readTemplate, withHrSystemAt } from '../../scripts/lib/templates.mjs';
 import { chaosPlan, runChaos, sinkFaultFor } from './lib/chaos.mjs';
 import { writeEvidence } from './lib/evidence.mjs';
@@ -150,9 +150,7 @@ describe('Exactly once in n8n queue mode: Tartan re-sends, the route template, c
 			workers: 2,
 			env: {
 				// A killed worker's jobs are noticed after the lock expires: 10 s here instead of 60 s
-				QUEUE_WORKER_LOCK_DURATION: '10000',
-				QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
-				QUEUE_WORKER_STALLED_INTERVAL: '5000',
+				...FAST_FAILOVER_ENV,
 			},
 			log: (message) => log(message),
 		});

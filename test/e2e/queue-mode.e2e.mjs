@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 import { N8nApi, nodeOutput, nodesThatRan } from '../../scripts/lib/api.mjs';
 import { PACKAGE_ROOT, packageBuildState } from '../../scripts/lib/n8n.mjs';
-import { startQueueStack } from '../../scripts/lib/queue.mjs';
+import { FAST_FAILOVER_ENV, startQueueStack } from '../../scripts/lib/queue.mjs';
 import { writeEvidence } from './lib/evidence.mjs';
 import { countBy, deliveryRequest, makeDelivery, sendAll, shuffle } from './lib/load.mjs';
 import { CASES } from './lib/resend-cases.mjs';
@@ -69,9 +69,7 @@ describe('The Tartan nodes in n8n queue mode (PostgreSQL, Redis, webhook process
 			env: {
 				N8N_LOG_LEVEL: 'debug',
 				// A killed worker's jobs are noticed after the lock expires: 10 s here instead of 60 s
-				QUEUE_WORKER_LOCK_DURATION: '10000',
-				QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
-				QUEUE_WORKER_STALLED_INTERVAL: '5000',
+				...FAST_FAILOVER_ENV,
 			},
 			log: (message) => process.stderr.write(`[queue] ${message}\n`),
 		});
